@@ -1,0 +1,30 @@
+// The public API shared by every entry point (src/node.ts, src/core.ts, src/inline.ts). Entries
+// differ only in where init() finds the WebAssembly module.
+export { lazy } from './lazy/lazy.js';
+export type { LazyOptions, LazyResult, LazyMeta, ModeRecord, Optimizer } from './lazy/lazy.js';
+export { simulateSgd } from './simulate/sgd-simulation.js';
+export type { SgdSimulationOptions, SgdSimulationResult } from './simulate/sgd-simulation.js';
+export { powerLaw, DEFAULT_HEAD_MODES, MAX_EXPLICIT_MODES } from './spectrum/spectrum.js';
+export type { SpectrumOptions } from './spectrum/spectrum.js';
+export { taskDifficulty } from './spectrum/difficulty.js';
+export type { TaskDifficulty, TaskClassification } from './spectrum/difficulty.js';
+export {
+  fromBordelon2024, toBordelon2024, fromPaquette2024, toPaquette2024, fromKramp2026, toKramp2026,
+} from './spectrum/notation.js';
+export type { PowerLawExponents } from './spectrum/notation.js';
+export { timeGrid, MAX_TIMES } from './time-grid.js';
+export type { TimeGrid, TimeGridSpec } from './time-grid.js';
+export { localExponents, fitPowerLaw } from './exponents.js';
+export type { PowerLawFit } from './exponents.js';
+export { toCSV, toPlain } from './result.js';
+export { Random } from './random.js';
+export { ParameterError, EngineError, AbortError } from './errors.js';
+export { MEMORY_BUDGET_BYTES } from './budget.js';
+export type { RunControl, Progress } from './control.js';
+export { initReport, engineMemory, ENGINE_CHOICES } from './engine/registry.js';
+export type { InitReport, WasmSource, WasmSources } from './engine/registry.js';
+export type { EngineName, EngineChoice } from './engine/types.js';
+export { lineChart } from './plot/svg.js';
+export type { Series, ChartOptions } from './plot/svg.js';
+export { resolveEngine as getEngine } from './engine/registry.js';
+export type { Engine, ExpSumPlan, SgdRun } from './engine/types.js';

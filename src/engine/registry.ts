@@ -1,0 +1,167 @@
+// Engine selection and the memoised, retryable init(). Each runtime entry (src/entries/) only
+// says where the two .wasm builds come from; everything else is here, written once.
+import { EngineError, ParameterError } from '../errors.js';
+import { jsEngine } from './js.js';
+import type { Engine, EngineChoice, EngineName } from './types.js';
+import { wasmEngine } from './wasm.js';
+
+/** Anything a WebAssembly module can be made from. */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | URL | string;
+
+/** Where the SIMD and scalar builds come from (either may be absent). */
+export interface WasmSources {
+  simd?: WasmSource | (() => WasmSource | Promise<WasmSource>);
+  scalar?: WasmSource | (() => WasmSource | Promise<WasmSource>);
+}
+
+/** What init() found. */
+export interface InitReport {
+  /** Engines usable now, fastest first (always ends with 'js'). */
+  readonly engines: readonly EngineName[];
+  /** The engine `engine: 'auto'` resolves to. */
+  readonly auto: EngineName;
+  /** Why a WebAssembly build is unavailable, per build, when it is. */
+  readonly unavailable: Readonly<Partial<Record<'wasm-simd' | 'wasm', string>>>;
+}
+
+/** The engine names accepted by the `engine` option. */
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'wasm-simd', 'wasm', 'js'];
+
+let engines: Partial<Record<EngineName, Engine>> = {};
+let report: InitReport | undefined;
+let pending: Promise<InitReport> | undefined;
+let synchronousSources: (() => { simd?: BufferSource; scalar?: BufferSource }) | undefined;
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === 'string' || source instanceof URL) source = await fetch(source);
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    if (!source.ok) throw new EngineError(`fetching the WebAssembly module failed: HTTP ${source.status}`);
+    if (typeof WebAssembly.compileStreaming === 'function'
+      && source.headers.get('content-type')?.startsWith('application/wasm')) {
+      return WebAssembly.compileStreaming(source);
+    }
+    source = await source.arrayBuffer();
+  }
+  const bytes = source as BufferSource;
+  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function finish(unavailable: Partial<Record<'wasm-simd' | 'wasm', string>>): InitReport {
+  const names: EngineName[] = (['wasm-simd', 'wasm'] as const).filter((name) => engines[name] !== undefined);
+  names.push('js');
+  engines.js = jsEngine;
+  report = Object.freeze({ engines: Object.freeze(names), auto: names[0], unavailable: Object.freeze(unavailable) });
+  return report;
+}
+
+/**
+ * Instantiates the WebAssembly builds from `sources` once; later calls return the same report.
+ * A build that fails to compile (no SIMD in the host, WebAssembly blocked by a content-security
+ * policy) is reported in `unavailable` and `auto` falls back to the next engine, ending with the
+ * plain TypeScript engine. If the call itself fails, the next call tries again.
+ */
+export function initialize(sources: WasmSources): Promise<InitReport> {
+  if (report) return Promise.resolve(report);
+  if (pending) return pending;
+  pending = (async () => {
+    const unavailable: Partial<Record<'wasm-simd' | 'wasm', string>> = {};
+    const found: Partial<Record<EngineName, Engine>> = {};
+    for (const [name, entry] of [['wasm-simd', sources.simd], ['wasm', sources.scalar]] as const) {
+      if (entry === undefined) {
+        unavailable[name] = 'no module given to init()';
+        continue;
+      }
+      if (typeof WebAssembly !== 'object') {
+        unavailable[name] = 'WebAssembly is not available in this host';
+        continue;
+      }
+      try {
+        const source = typeof entry === 'function' ? await entry() : entry;
+        const module = await compile(source);
+        const instance = await WebAssembly.instantiate(module, {});
+        const engine = wasmEngine(instance);
+        found[engine.name] = engine;
+      } catch (error) {
+        unavailable[name] = describe(error);
+      }
+    }
+    if (report) return report; // a synchronous first use finished meanwhile
+    engines = found;
+    return finish(unavailable);
+  })();
+  pending.catch(() => {}).finally(() => { pending = undefined; });
+  return pending;
+}
+
+/** Lets an entry instantiate synchronously on first use (Node, Deno, inline bytes). */
+export function setSynchronousSources(load: () => { simd?: BufferSource; scalar?: BufferSource }): void {
+  synchronousSources = load;
+}
+
+function initializeSynchronously(): void {
+  if (!synchronousSources || report) return;
+  const unavailable: Partial<Record<'wasm-simd' | 'wasm', string>> = {};
+  const found: Partial<Record<EngineName, Engine>> = {};
+  let sources: { simd?: BufferSource; scalar?: BufferSource } = {};
+  try {
+    sources = synchronousSources();
+  } catch (error) {
+    unavailable['wasm-simd'] = unavailable.wasm = describe(error);
+  }
+  for (const [name, bytes] of [['wasm-simd', sources.simd], ['wasm', sources.scalar]] as const) {
+    if (bytes === undefined) {
+      unavailable[name] ??= 'no module available';
+      continue;
+    }
+    try {
+      const engine = wasmEngine(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+      found[engine.name] = engine;
+    } catch (error) {
+      unavailable[name] = describe(error);
+    }
+  }
+  engines = found;
+  finish(unavailable);
+}
+
+/** The report of the last successful init(), or undefined before it. */
+export function initReport(): InitReport | undefined {
+  return report;
+}
+
+/**
+ * Resolves an `engine` option to the engine object (exported as getEngine for benchmarks and
+ * advanced use: direct access to the kernels), or explains why it cannot.
+ */
+export function resolveEngine(choice: unknown = 'auto'): Engine {
+  if (typeof choice !== 'string' || !(ENGINE_CHOICES as readonly string[]).includes(choice)) {
+    throw new ParameterError('engine', choice, `one of ${ENGINE_CHOICES.map((name) => `'${name}'`).join(', ')}`);
+  }
+  if (choice === 'js') return jsEngine;
+  initializeSynchronously();
+  if (!report) {
+    throw new EngineError(
+      `engine '${choice}' needs the WebAssembly module: call \`await init()\` first, or pass engine: 'js'`);
+  }
+  const name = choice === 'auto' ? report.auto : choice as EngineName;
+  const engine = engines[name];
+  if (!engine) {
+    throw new EngineError(`engine '${name}' is unavailable here: ${report.unavailable[name as 'wasm'] ?? 'unknown reason'}`);
+  }
+  return engine;
+}
+
+/** Bytes of linear memory held by each instantiated engine (for memory checks). */
+export function engineMemory(): Partial<Record<EngineName, number>> {
+  const result: Partial<Record<EngineName, number>> = {};
+  for (const name of ['wasm-simd', 'wasm'] as const) {
+    const engine = engines[name];
+    if (engine) result[name] = engine.memoryBytes();
+  }
+  return result;
+}

@@ -1,0 +1,128 @@
+// The finite list of nodes a solver iterates over (CONVENTIONS.md, "Tails"). A power law with
+// many or infinitely many modes becomes: the first `headModes` modes exactly; the modes after
+// them as a midpoint integral int_{K+1/2}^{M+1/2} dk (Euler-Maclaurin: error ~ F'(K+1/2)/24)
+// evaluated by 8-point Gauss-Legendre on octave panels in log k; and beyond the point where
+// lambda_k * horizon < 1e-7, one node that matches the tail's target power, its first moment in
+// lambda and the sum of lambda^2 (noise injection), which is exact to first order in
+// lambda * t there. Every dynamics here is linear in per-mode quantities that are smooth in k,
+// so nodes carry aggregated target power and a multiplicity (modes represented).
+import type { Spectrum } from './spectrum.js';
+import { gaussLegendre } from './quadrature.js';
+
+/** Nodes standing for the modes of a spectrum. */
+export interface ModeSet {
+  /** Eigenvalue of each node. */
+  readonly eigenvalues: Float64Array;
+  /** Target power summed over the modes each node stands for. */
+  readonly targetPower: Float64Array;
+  /** Number of modes each node stands for (1 for exact modes; real-valued for quadrature). */
+  readonly multiplicity: Float64Array;
+  /** Leading nodes that are single modes. */
+  readonly exactModes: number;
+  /** Gauss-Legendre nodes of the log-k quadrature. */
+  readonly quadratureNodes: number;
+  /** 1 when an analytic tail node is present. */
+  readonly tailNodes: number;
+  /** Number of modes represented (Infinity allowed). */
+  readonly representedModes: number;
+  /** Estimated absolute error of any mode sum of the loss (0 when every mode is exact). */
+  readonly errorEstimate: number;
+}
+
+/** Below this value of lambda_k * horizon a mode counts as frozen (tail node). */
+const FROZEN = 1e-7;
+/** Gauss-Legendre order per octave panel. */
+const PANEL_ORDER = 8;
+
+/** Nodes for `spectrum` over times up to `horizon` (in units of 1/eigenvalue). */
+export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
+  if (spectrum.kind === 'custom') {
+    const count = spectrum.eigenvalues.length;
+    return {
+      eigenvalues: spectrum.eigenvalues.slice(),
+      targetPower: spectrum.targetPower.slice(),
+      multiplicity: new Float64Array(count).fill(1),
+      exactModes: count,
+      quadratureNodes: 0,
+      tailNodes: 0,
+      representedModes: count,
+      errorEstimate: 0,
+    };
+  }
+  const { alpha, beta, modes, leadingEigenvalue, targetScale } = spectrum;
+  const powerExponent = alpha * beta + 1;
+  const exactModes = Math.min(modes, spectrum.headModes);
+  const eigenvalueAt = (k: number) => leadingEigenvalue * k ** -alpha;
+  const powerAt = (k: number) => targetScale * k ** -powerExponent;
+
+  const eigenvalues: number[] = [];
+  const targetPower: number[] = [];
+  const multiplicity: number[] = [];
+  for (let k = 1; k <= exactModes; k++) {
+    eigenvalues.push(eigenvalueAt(k));
+    targetPower.push(powerAt(k));
+    multiplicity.push(1);
+  }
+  if (exactModes === modes) {
+    return pack(eigenvalues, targetPower, multiplicity, exactModes, 0, 0, modes, 0);
+  }
+
+  // Midpoint integral from K + 1/2 to M + 1/2, split where modes freeze.
+  const start = exactModes + 0.5;
+  const end = modes + 0.5;
+  const frozenFrom = Math.max(start, (leadingEigenvalue * Math.max(horizon, 0) / FROZEN) ** (1 / alpha));
+  const quadratureEnd = Math.min(end, frozenFrom);
+  const { nodes, weights } = gaussLegendre(PANEL_ORDER);
+  let quadratureNodes = 0;
+  for (let low = Math.log(start); low < Math.log(quadratureEnd) - 1e-15;) {
+    const high = Math.min(low + Math.LN2, Math.log(quadratureEnd));
+    const half = (high - low) / 2;
+    for (let i = 0; i < PANEL_ORDER; i++) {
+      const k = Math.exp(low + half * (nodes[i] + 1));
+      const weight = half * weights[i] * k; // dk = k d(ln k)
+      eigenvalues.push(eigenvalueAt(k));
+      targetPower.push(weight * powerAt(k));
+      multiplicity.push(weight);
+      quadratureNodes++;
+    }
+    low = high;
+  }
+
+  let tailNodes = 0;
+  if (end > quadratureEnd) {
+    // Moments of the frozen tail: int k^-s dk, int k^-s lambda dk, int lambda^2 dk over [from, end].
+    const from = quadratureEnd;
+    const power = targetScale * powerIntegral(from, end, powerExponent);
+    const firstMoment = targetScale * leadingEigenvalue * powerIntegral(from, end, powerExponent + alpha);
+    const secondMoment = leadingEigenvalue ** 2 * powerIntegral(from, end, 2 * alpha);
+    if (power > 0 && firstMoment > 0) {
+      const eigenvalue = firstMoment / power;
+      eigenvalues.push(eigenvalue);
+      targetPower.push(power);
+      multiplicity.push(secondMoment / (eigenvalue * eigenvalue));
+      tailNodes = 1;
+    }
+  }
+  // Euler-Maclaurin: |F'(K + 1/2)|/24 with |F'| <= p(k)(s + alpha)/k for every lazy dynamics.
+  const errorEstimate = powerAt(start) * (powerExponent + alpha) / (24 * start);
+  return pack(eigenvalues, targetPower, multiplicity, exactModes, quadratureNodes, tailNodes, modes, errorEstimate);
+}
+
+/** int_from^to k^-exponent dk for exponent > 1 (to may be Infinity), without cancellation. */
+function powerIntegral(from: number, to: number, exponent: number): number {
+  const shift = exponent - 1;
+  if (Math.abs(shift) < 1e-12) return Math.log(to / from);
+  if (to === Infinity) return from ** -shift / shift;
+  // from^-shift (1 - (to/from)^-shift) / shift
+  return -(from ** -shift) * Math.expm1(-shift * Math.log(to / from)) / shift;
+}
+
+function pack(eigenvalues: number[], targetPower: number[], multiplicity: number[], exactModes: number,
+  quadratureNodes: number, tailNodes: number, representedModes: number, errorEstimate: number): ModeSet {
+  return {
+    eigenvalues: Float64Array.from(eigenvalues),
+    targetPower: Float64Array.from(targetPower),
+    multiplicity: Float64Array.from(multiplicity),
+    exactModes, quadratureNodes, tailNodes, representedModes, errorEstimate,
+  };
+}
