@@ -26,7 +26,8 @@ export interface RunControl {
 /** Option names of RunControl. */
 export const CONTROL_KEYS = ['signal', 'onProgress', 'timeLimit'] as const;
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** Milliseconds from a monotonic clock where the host has one. */
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** Tracks one computation against its RunControl. */
 export class Monitor {

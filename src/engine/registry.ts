@@ -29,6 +29,8 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'wasm-simd', 'wa
 
 let engines: Partial<Record<EngineName, Engine>> = {};
 let report: InitReport | undefined;
+/** True once a WebAssembly engine is instantiated: init() is then memoised for good. */
+let settled = false;
 let pending: Promise<InitReport> | undefined;
 let synchronousSources: (() => { simd?: BufferSource; scalar?: BufferSource }) | undefined;
 
@@ -56,46 +58,55 @@ function finish(unavailable: Partial<Record<'wasm-simd' | 'wasm', string>>): Ini
   names.push('js');
   engines.js = jsEngine;
   report = Object.freeze({ engines: Object.freeze(names), auto: names[0], unavailable: Object.freeze(unavailable) });
+  settled = names.length > 1;
   return report;
 }
 
 /**
- * Instantiates the WebAssembly builds from `sources` once; later calls return the same report.
- * A build that fails to compile (no SIMD in the host, WebAssembly blocked by a content-security
- * policy) is reported in `unavailable` and `auto` falls back to the next engine, ending with the
- * plain TypeScript engine. If the call itself fails, the next call tries again.
+ * Instantiates the WebAssembly builds from `sources`. Once a WebAssembly engine exists, later
+ * calls return the same report (memoised). A build that fails to compile (no SIMD in the host,
+ * WebAssembly blocked by a content-security policy, a failed fetch) is reported in `unavailable`
+ * and `auto` falls back to the next engine, ending with the plain TypeScript engine; while no
+ * WebAssembly engine exists, the next call tries again.
  */
 export function initialize(sources: WasmSources): Promise<InitReport> {
-  if (report) return Promise.resolve(report);
+  if (settled && report) return Promise.resolve(report);
   if (pending) return pending;
   pending = (async () => {
-    const unavailable: Partial<Record<'wasm-simd' | 'wasm', string>> = {};
-    const found: Partial<Record<EngineName, Engine>> = {};
-    for (const [name, entry] of [['wasm-simd', sources.simd], ['wasm', sources.scalar]] as const) {
-      if (entry === undefined) {
-        unavailable[name] = 'no module given to init()';
-        continue;
-      }
-      if (typeof WebAssembly !== 'object') {
-        unavailable[name] = 'WebAssembly is not available in this host';
-        continue;
-      }
-      try {
-        const source = typeof entry === 'function' ? await entry() : entry;
-        const module = await compile(source);
-        const instance = await WebAssembly.instantiate(module, {});
-        const engine = wasmEngine(instance);
-        found[engine.name] = engine;
-      } catch (error) {
-        unavailable[name] = describe(error);
-      }
+    try {
+      return await instantiateAll(sources);
+    } finally {
+      pending = undefined;
     }
-    if (report) return report; // a synchronous first use finished meanwhile
-    engines = found;
-    return finish(unavailable);
   })();
-  pending.catch(() => {}).finally(() => { pending = undefined; });
   return pending;
+}
+
+async function instantiateAll(sources: WasmSources): Promise<InitReport> {
+  const unavailable: Partial<Record<'wasm-simd' | 'wasm', string>> = {};
+  const found: Partial<Record<EngineName, Engine>> = {};
+  for (const [name, entry] of [['wasm-simd', sources.simd], ['wasm', sources.scalar]] as const) {
+    if (entry === undefined) {
+      unavailable[name] = 'no module given to init()';
+      continue;
+    }
+    if (typeof WebAssembly !== 'object') {
+      unavailable[name] = 'WebAssembly is not available in this host';
+      continue;
+    }
+    try {
+      const source = typeof entry === 'function' ? await entry() : entry;
+      const module = await compile(source);
+      const instance = await WebAssembly.instantiate(module, {});
+      const engine = wasmEngine(instance);
+      found[engine.name] = engine;
+    } catch (error) {
+      unavailable[name] = describe(error);
+    }
+  }
+  if (settled && report) return report; // a synchronous first use finished meanwhile
+  engines = found;
+  return finish(unavailable);
 }
 
 /** Lets an entry instantiate synchronously on first use (Node, Deno, inline bytes). */
@@ -104,7 +115,7 @@ export function setSynchronousSources(load: () => { simd?: BufferSource; scalar?
 }
 
 function initializeSynchronously(): void {
-  if (!synchronousSources || report) return;
+  if (!synchronousSources || report) return; // tried already: init() retries asynchronously
   const unavailable: Partial<Record<'wasm-simd' | 'wasm', string>> = {};
   const found: Partial<Record<EngineName, Engine>> = {};
   let sources: { simd?: BufferSource; scalar?: BufferSource } = {};

@@ -30,10 +30,11 @@ const ANNIHILATED = 1000;
  * gradient descent (time in steps). The caller has checked eta (lambda_max + weightDecay) < 2.
  */
 export function closedForm(modes: ModeSet, weightDecay: number, learningRate?: number): ClosedForm {
+  const count = modes.eigenvalues.length;
   let constant = 0;
-  const positive: [number, number][] = [];
-  const alternating: [number, number][] = [];
-  for (let i = 0; i < modes.eigenvalues.length; i++) {
+  const positive = new TermList(2 * count);
+  const alternating = new TermList(count);
+  for (let i = 0; i < count; i++) {
     const power = modes.targetPower[i];
     if (power === 0) continue;
     const contraction = modes.eigenvalues[i] + weightDecay;
@@ -51,27 +52,48 @@ export function closedForm(modes: ModeSet, weightDecay: number, learningRate?: n
     }
     constant += power * equilibrium * equilibrium;
     const linear = 2 * power * equilibrium * (1 - equilibrium);
-    if (linear > 0) (sign > 0 ? positive : alternating).push([rate, linear]);
-    positive.push([2 * rate, power * (1 - equilibrium) ** 2]);
+    if (linear > 0) (sign > 0 ? positive : alternating).push(rate, linear);
+    positive.push(2 * rate, power * (1 - equilibrium) ** 2);
   }
-  return {
-    constant,
-    positive: toTerms(positive),
-    alternating: alternating.length ? toTerms(alternating) : null,
-  };
+  return { constant, positive: positive.sorted(), alternating: alternating.length ? alternating.sorted() : null };
 }
 
-function toTerms(pairs: [number, number][]): ExpTerms {
-  pairs.sort((a, b) => a[0] - b[0]);
-  const rates = new Float64Array(pairs.length);
-  const weights0 = new Float64Array(pairs.length);
-  const weights1 = new Float64Array(pairs.length);
-  pairs.forEach(([rate, weight], index) => {
-    rates[index] = rate;
-    weights0[index] = weight;
-    weights1[index] = rate * weight;
-  });
-  return { rates, weights0, weights1 };
+/** (rate, weight) pairs, sorted by rate on output; already monotone lists (power laws) skip the sort. */
+class TermList {
+  private readonly rates: Float64Array;
+  private readonly weights: Float64Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.rates = new Float64Array(capacity);
+    this.weights = new Float64Array(capacity);
+  }
+
+  push(rate: number, weight: number): void {
+    this.rates[this.length] = rate;
+    this.weights[this.length++] = weight;
+  }
+
+  sorted(): ExpTerms {
+    const n = this.length;
+    const order = new Uint32Array(n);
+    let ascending = true;
+    let descending = true;
+    for (let i = 1; i < n; i++) {
+      if (this.rates[i] < this.rates[i - 1]) ascending = false;
+      if (this.rates[i] > this.rates[i - 1]) descending = false;
+    }
+    for (let i = 0; i < n; i++) order[i] = descending && !ascending ? n - 1 - i : i;
+    if (!ascending && !descending) order.sort((a, b) => this.rates[a] - this.rates[b]);
+    const rates = new Float64Array(n);
+    const weights0 = new Float64Array(n);
+    const weights1 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      rates[i] = this.rates[order[i]];
+      weights0[i] = this.weights[order[i]];
+      weights1[i] = rates[i] * weights0[i];
+    }
+    return { rates, weights0, weights1 };
+  }
 }
 
 /** Per-node error energies p r(t)^2 at one time (for recordModes). */

@@ -2,7 +2,7 @@
 // flow, gradient descent and online SGD (exact second-moment recursion), with weight decay for
 // flow and descent — on a power-law or custom spectrum, with M up to Infinity.
 import { checkBudget } from '../budget.js';
-import { CONTROL_KEYS, Monitor, type RunControl } from '../control.js';
+import { CONTROL_KEYS, Monitor, now, type RunControl } from '../control.js';
 import { ParameterError } from '../errors.js';
 import { resolveEngine } from '../engine/registry.js';
 import type { Engine, EngineChoice, EngineName } from '../engine/types.js';
@@ -166,6 +166,7 @@ function setup(options: LazyOptions): LazySetup {
  * // loss ~ Gamma(beta)/alpha * (2t)^-beta at large t
  */
 export function lazy(options: LazyOptions): LazyResult {
+  const started = now();
   const run = setup(options);
   const control = options as RunControl;
   const { times, modes, engine } = run;
@@ -208,7 +209,7 @@ export function lazy(options: LazyOptions): LazyResult {
     solver: 'lazy',
     conventions: 'CONVENTIONS.md: L = sum_k lambda_k v_k^2 (MSE without 1/2); gd/sgd time = steps, t = eta * steps',
     engine: engine.name,
-    elapsedMs: monitor.elapsed(),
+    elapsedMs: now() - started,
     timeUnit: run.optimizer === 'flow' ? 'time' : 'steps',
     parameters: {
       ...(spectrum.kind === 'power-law'

@@ -49,7 +49,9 @@ export function simulateSgd(options: SgdSimulationOptions): SgdSimulationResult 
   if (spectrum.kind === 'power-law' && spectrum.modes > MAX_EXPLICIT_MODES) {
     throw new ParameterError('modes', spectrum.modes, `an integer <= ${MAX_EXPLICIT_MODES} for a simulation`);
   }
-  const { eigenvalues, targetPower } = spectrum.kind === 'custom' ? spectrum : powerLaw(options);
+  const { eigenvalues, targetPower } = spectrum.kind === 'custom' ? spectrum : powerLaw({
+    alpha: spectrum.alpha, beta: spectrum.beta, modes: spectrum.modes, leadingEigenvalue: spectrum.leadingEigenvalue, targetScale: spectrum.targetScale,
+  });
   const learningRate = checkNumber('learningRate', options.learningRate, { minimum: 0, exclusiveMinimum: true });
   const batchSize = checkNumber('batchSize', options.batchSize, { minimum: 1, integer: true, maximum: 2 ** 20 });
   const labelNoise = optionalNumber('labelNoise', options.labelNoise, 0, { minimum: 0 });

@@ -55,17 +55,21 @@ export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
   const eigenvalueAt = (k: number) => leadingEigenvalue * k ** -alpha;
   const powerAt = (k: number) => targetScale * k ** -powerExponent;
 
+  const head = {
+    eigenvalues: new Float64Array(exactModes),
+    targetPower: new Float64Array(exactModes),
+    multiplicity: new Float64Array(exactModes).fill(1),
+  };
+  for (let k = 1; k <= exactModes; k++) {
+    head.eigenvalues[k - 1] = leadingEigenvalue * k ** -alpha;
+    head.targetPower[k - 1] = targetScale * k ** -powerExponent;
+  }
+  if (exactModes === modes) {
+    return { ...head, exactModes, quadratureNodes: 0, tailNodes: 0, representedModes: modes, errorEstimate: 0 };
+  }
   const eigenvalues: number[] = [];
   const targetPower: number[] = [];
   const multiplicity: number[] = [];
-  for (let k = 1; k <= exactModes; k++) {
-    eigenvalues.push(eigenvalueAt(k));
-    targetPower.push(powerAt(k));
-    multiplicity.push(1);
-  }
-  if (exactModes === modes) {
-    return pack(eigenvalues, targetPower, multiplicity, exactModes, 0, 0, modes, 0);
-  }
 
   // Midpoint integral from K + 1/2 to M + 1/2, split where modes freeze.
   const start = exactModes + 0.5;
@@ -105,7 +109,19 @@ export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
   }
   // Euler-Maclaurin: |F'(K + 1/2)|/24 with |F'| <= p(k)(s + alpha)/k for every lazy dynamics.
   const errorEstimate = powerAt(start) * (powerExponent + alpha) / (24 * start);
-  return pack(eigenvalues, targetPower, multiplicity, exactModes, quadratureNodes, tailNodes, modes, errorEstimate);
+  return {
+    eigenvalues: concat(head.eigenvalues, eigenvalues),
+    targetPower: concat(head.targetPower, targetPower),
+    multiplicity: concat(head.multiplicity, multiplicity),
+    exactModes, quadratureNodes, tailNodes, representedModes: modes, errorEstimate,
+  };
+}
+
+function concat(head: Float64Array, rest: number[]): Float64Array {
+  const out = new Float64Array(head.length + rest.length);
+  out.set(head);
+  out.set(rest, head.length);
+  return out;
 }
 
 /** int_from^to k^-exponent dk for exponent > 1 (to may be Infinity), without cancellation. */
@@ -115,14 +131,4 @@ function powerIntegral(from: number, to: number, exponent: number): number {
   if (to === Infinity) return from ** -shift / shift;
   // from^-shift (1 - (to/from)^-shift) / shift
   return -(from ** -shift) * Math.expm1(-shift * Math.log(to / from)) / shift;
-}
-
-function pack(eigenvalues: number[], targetPower: number[], multiplicity: number[], exactModes: number,
-  quadratureNodes: number, tailNodes: number, representedModes: number, errorEstimate: number): ModeSet {
-  return {
-    eigenvalues: Float64Array.from(eigenvalues),
-    targetPower: Float64Array.from(targetPower),
-    multiplicity: Float64Array.from(multiplicity),
-    exactModes, quadratureNodes, tailNodes, representedModes, errorEstimate,
-  };
 }
