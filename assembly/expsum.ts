@@ -35,7 +35,10 @@ export function expSums(
 ): void {
   for (let j = 0; j < timeCount; j++) {
     const time = load<f64>(times + (<usize>j << 3));
-    const active = activeModes(rates, modeCount, time);
+    let active = activeModes(rates, modeCount, time);
+    // Round an odd count up (the extra term is exactly +0) so the last active term sits in its
+    // lane as in the full sum: the result is then the full canonical sum bit for bit.
+    if ((active & 1) && active < modeCount) active++;
     const even = active & ~1;
     const negativeTime = -time;
     let sum0: f64 = 0;

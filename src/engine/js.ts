@@ -51,7 +51,8 @@ function expSums(
 ): void {
   for (let j = 0; j < times.length; j++) {
     const negativeTime = -times[j];
-    const active = activeModes(rates, times[j]);
+    let active = activeModes(rates, times[j]);
+    if ((active & 1) && active < rates.length) active++; // as assembly/expsum.ts: the extra term is +0
     const even = active & ~1;
     let total00 = 0, total01 = 0, total10 = 0, total11 = 0;
     let k = 0;
