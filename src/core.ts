@@ -1,6 +1,6 @@
 // Entry for hosts nobody foresaw: init() takes the module itself (a WebAssembly.Module, bytes, a
 // Response or a URL), or both builds as { simd, scalar }.
-import { initialize, type InitReport, type WasmSource, type WasmSources } from './engine/registry.js';
+import { initialize, normalizeSources, type InitReport, type WasmSource, type WasmSources } from './engine/registry.js';
 
 export * from './api.js';
 
@@ -10,8 +10,5 @@ export * from './api.js';
  * @example await init(await WebAssembly.compileStreaming(fetch('/solver.simd.wasm')))
  */
 export function init(source: WasmSource | WasmSources): Promise<InitReport> {
-  const isSources = typeof source === 'object' && source !== null && !(source instanceof WebAssembly.Module)
-    && !ArrayBuffer.isView(source) && !(source instanceof ArrayBuffer) && !(source instanceof URL)
-    && !(typeof Response !== 'undefined' && source instanceof Response);
-  return initialize(isSources ? source as WasmSources : { simd: source as WasmSource });
+  return initialize(normalizeSources(source));
 }

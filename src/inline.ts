@@ -1,6 +1,7 @@
-// Entry with both builds embedded as base64 (for single-file pages and bundlers that do not copy
-// assets). src/generated/wasm.ts is written by scripts/embed-wasm.mjs at build time.
-import { initialize, setSynchronousSources, type InitReport } from './engine/registry.js';
+// Entry with both builds embedded as base64: for single-file pages, bundlers that do not copy
+// assets, and Deno (no read permission needed). src/generated/wasm.ts is written by
+// scripts/embed-wasm.mjs at build time.
+import { initialize, normalizeSources, setSynchronousSources, type InitReport, type WasmSource, type WasmSources } from './engine/registry.js';
 import { SCALAR_BASE64, SIMD_BASE64 } from './generated/wasm.js';
 
 export * from './api.js';
@@ -19,6 +20,6 @@ setSynchronousSources(() => ({ simd: decode(SIMD_BASE64), scalar: decode(SCALAR_
  * retried). Where WebAssembly is blocked (a content-security policy without 'wasm-unsafe-eval'),
  * `auto` falls back to the plain TypeScript engine and the report says why.
  */
-export function init(): Promise<InitReport> {
-  return initialize({ simd: () => decode(SIMD_BASE64), scalar: () => decode(SCALAR_BASE64) });
+export function init(source?: WasmSource | WasmSources): Promise<InitReport> {
+  return initialize(source ? normalizeSources(source) : { simd: () => decode(SIMD_BASE64), scalar: () => decode(SCALAR_BASE64) });
 }

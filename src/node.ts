@@ -2,7 +2,7 @@
 // instantiate synchronously on first use, so init() is optional in Node.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { initialize, setSynchronousSources, type InitReport } from './engine/registry.js';
+import { initialize, normalizeSources, setSynchronousSources, type InitReport, type WasmSource, type WasmSources } from './engine/registry.js';
 
 export * from './api.js';
 
@@ -13,9 +13,10 @@ setSynchronousSources(() => ({ simd: readFileSync(simdUrl), scalar: readFileSync
 
 /**
  * Loads and instantiates the WebAssembly engines (idempotent and memoised; a failed init may be
- * retried). Resolves to which engines are usable and which one `engine: 'auto'` picks.
+ * retried). Resolves to which engines are usable and which one `engine: 'auto'` picks. `source`
+ * overrides where the modules come from (as in the core entry).
  * @example const report = await init(); report.auto // 'wasm-simd'
  */
-export function init(): Promise<InitReport> {
-  return initialize({ simd: () => readFile(simdUrl), scalar: () => readFile(scalarUrl) });
+export function init(source?: WasmSource | WasmSources): Promise<InitReport> {
+  return initialize(source ? normalizeSources(source) : { simd: () => readFile(simdUrl), scalar: () => readFile(scalarUrl) });
 }

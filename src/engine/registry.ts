@@ -32,7 +32,9 @@ let report: InitReport | undefined;
 /** True once a WebAssembly engine is instantiated: init() is then memoised for good. */
 let settled = false;
 let pending: Promise<InitReport> | undefined;
-let synchronousSources: (() => { simd?: BufferSource; scalar?: BufferSource }) | undefined;
+/** What an entry can hand over synchronously: bytes, or an already compiled module (Workers). */
+export type SynchronousSource = BufferSource | WebAssembly.Module;
+let synchronousSources: (() => { simd?: SynchronousSource; scalar?: SynchronousSource }) | undefined;
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
@@ -109,8 +111,16 @@ async function instantiateAll(sources: WasmSources): Promise<InitReport> {
   return finish(unavailable);
 }
 
+/** Accepts one module (either build; the engine name follows from its exports) or `{ simd, scalar }`. */
+export function normalizeSources(source: WasmSource | WasmSources): WasmSources {
+  const isSources = typeof source === 'object' && source !== null && !(source instanceof WebAssembly.Module)
+    && !ArrayBuffer.isView(source) && !(source instanceof ArrayBuffer) && !(source instanceof URL)
+    && !(typeof Response !== 'undefined' && source instanceof Response);
+  return isSources ? source as WasmSources : { simd: source as WasmSource };
+}
+
 /** Lets an entry instantiate synchronously on first use (Node, Deno, inline bytes). */
-export function setSynchronousSources(load: () => { simd?: BufferSource; scalar?: BufferSource }): void {
+export function setSynchronousSources(load: () => { simd?: SynchronousSource; scalar?: SynchronousSource }): void {
   synchronousSources = load;
 }
 
@@ -118,7 +128,7 @@ function initializeSynchronously(): void {
   if (!synchronousSources || report) return; // tried already: init() retries asynchronously
   const unavailable: Partial<Record<'wasm-simd' | 'wasm', string>> = {};
   const found: Partial<Record<EngineName, Engine>> = {};
-  let sources: { simd?: BufferSource; scalar?: BufferSource } = {};
+  let sources: { simd?: SynchronousSource; scalar?: SynchronousSource } = {};
   try {
     sources = synchronousSources();
   } catch (error) {
@@ -130,7 +140,8 @@ function initializeSynchronously(): void {
       continue;
     }
     try {
-      const engine = wasmEngine(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+      const module = bytes instanceof WebAssembly.Module ? bytes : new WebAssembly.Module(bytes);
+      const engine = wasmEngine(new WebAssembly.Instance(module, {}));
       found[engine.name] = engine;
     } catch (error) {
       unavailable[name] = describe(error);
