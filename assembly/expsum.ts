@@ -5,16 +5,23 @@
 // Rates must be ascending and non-negative: terms with r_k t > 746 are exactly 0 in f64, so each
 // time sums only the leading modes below that bound (found by bisection) — the result is the
 // same as the full sum, bit for bit.
-import { vexp } from './vexp';
+import { vexp, vexpNormal } from './vexp';
 import { SUM_BLOCK } from './sums';
 
 /** exp(x) below this is +0 in binary64. */
 const UNDERFLOW: f64 = 746.0;
+/** exp(x) above this is a normal number (SIMD build: vexpNormal suffices). */
+const NORMAL: f64 = 708.0;
 
 /** Number of leading modes with rate * time <= 746 (rates ascending). */
 export function activeModes(rates: usize, modeCount: i32, time: f64): i32 {
+  return modesBelow(rates, modeCount, time, UNDERFLOW);
+}
+
+/** Number of leading modes with rate * time <= bound (rates ascending). */
+function modesBelow(rates: usize, modeCount: i32, time: f64, bound: f64): i32 {
   if (time <= 0) return modeCount;
-  const limit = UNDERFLOW / time;
+  const limit = bound / time;
   let low = 0;
   let high = modeCount;
   while (low < high) {
@@ -46,15 +53,30 @@ export function expSums(
     let k = 0;
     if (ASC_FEATURE_SIMD) {
       const scale = f64x2.splat(negativeTime);
+      const normal = modesBelow(rates, active, time, NORMAL) & ~1;
       let total0 = f64x2.splat(0);
       let total1 = f64x2.splat(0);
       while (k < even) {
         const end = min(k + SUM_BLOCK, even);
         let block0 = f64x2.splat(0);
         let block1 = f64x2.splat(0);
+        // Two vectors per iteration so consecutive exps overlap; the sums still add in index
+        // order (the canonical order of sums.ts). Modes below `normal` have normal exps.
+        const normalEnd = min(end, normal);
+        const pairs = normalEnd - ((normalEnd - k) & 3);
+        for (; k < pairs; k += 4) {
+          const offset = <usize>k << 3;
+          const decayA = vexpNormal(f64x2.mul(v128.load(rates + offset), scale));
+          const decayB = vexpNormal(f64x2.mul(v128.load(rates + offset, 16), scale));
+          block0 = f64x2.add(block0, f64x2.mul(v128.load(weights0 + offset), decayA));
+          block1 = f64x2.add(block1, f64x2.mul(v128.load(weights1 + offset), decayA));
+          block0 = f64x2.add(block0, f64x2.mul(v128.load(weights0 + offset, 16), decayB));
+          block1 = f64x2.add(block1, f64x2.mul(v128.load(weights1 + offset, 16), decayB));
+        }
         for (; k < end; k += 2) {
           const offset = <usize>k << 3;
-          const decay = vexp(f64x2.mul(v128.load(rates + offset), scale));
+          const x = f64x2.mul(v128.load(rates + offset), scale);
+          const decay = k < normalEnd ? vexpNormal(x) : vexp(x);
           block0 = f64x2.add(block0, f64x2.mul(v128.load(weights0 + offset), decay));
           block1 = f64x2.add(block1, f64x2.mul(v128.load(weights1 + offset), decay));
         }

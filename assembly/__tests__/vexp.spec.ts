@@ -2,7 +2,7 @@
 // against AssemblyScript's own Math.exp (NativeMath.exp, musl's exp_lut at shrink level 0).
 // vexp exists only with SIMD; in the scalar run (as-pect.scalar.config.cjs) this file only
 // records that it was skipped.
-import { vexp } from "../vexp";
+import { vexp, vexpNormal } from "../vexp";
 
 /** Smallest x with a normal (>= 2^-1022) result: ln(2^-1022) = -708.3964185322641. */
 const NORMAL_LIMIT: f64 = -708.3964185322641;
@@ -157,6 +157,23 @@ if (ASC_FEATURE_SIMD) {
       expectBits(lane0(tiny), 1.0, "exp(1e-300)");
       expectBits(lane1(tiny), 1.0, "exp(-5e-324)");
       expect<i64>(ulpDistance(lane0(vexp(f64x2.splat(1.0))), Math.E)).toBeLessThanOrEqual(1);
+    });
+  });
+
+  describe("vexpNormal", () => {
+    test("equals vexp bit for bit wherever the result is normal ([-708, 709])", () => {
+      const random = new Uniform(11);
+      let mismatches = 0;
+      let first: f64 = NaN;
+      for (let i = 0; i < 200001; i++) {
+        const a = -708.0 + 1417.0 * <f64>i / 200000.0;
+        const b = -708.0 + 1417.0 * random.next();
+        const fast = vexpNormal(pair(a, b));
+        const careful = vexp(pair(a, b));
+        if (reinterpret<u64>(lane0(fast)) != reinterpret<u64>(lane0(careful))) { mismatches++; if (isNaN(first)) first = a; }
+        if (reinterpret<u64>(lane1(fast)) != reinterpret<u64>(lane1(careful))) { mismatches++; if (isNaN(first)) first = b; }
+      }
+      expect<i32>(mismatches).toBe(0, "first mismatch at x = " + first.toString());
     });
   });
 
