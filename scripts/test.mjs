@@ -3,10 +3,14 @@
 // failure.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const run = (command, args) => spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// The npm and npx beside this node: node_modules/.bin holds an old npm (a dependency of
+// @as-pect/cli) that comes first on PATH inside npm scripts.
+const beside = (name) => join(dirname(process.execPath), process.platform === 'win32' ? `${name}.cmd` : name);
+const npx = beside('npx');
+const npm = beside('npm');
 
 if (run(npm, ['run', 'build', '--silent']) !== 0) {
   console.log('0 passed, 1 failed');
