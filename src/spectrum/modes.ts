@@ -55,17 +55,12 @@ export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
   const eigenvalueAt = (k: number) => leadingEigenvalue * k ** -alpha;
   const powerAt = (k: number) => targetScale * k ** -powerExponent;
 
-  const head = {
-    eigenvalues: new Float64Array(exactModes),
-    targetPower: new Float64Array(exactModes),
-    multiplicity: new Float64Array(exactModes).fill(1),
-  };
-  for (let k = 1; k <= exactModes; k++) {
-    head.eigenvalues[k - 1] = leadingEigenvalue * k ** -alpha;
-    head.targetPower[k - 1] = targetScale * k ** -powerExponent;
-  }
+  const head = exactHead(spectrum, exactModes);
   if (exactModes === modes) {
-    return { ...head, exactModes, quadratureNodes: 0, tailNodes: 0, representedModes: modes, errorEstimate: 0 };
+    return {
+      eigenvalues: head.eigenvalues.slice(), targetPower: head.targetPower.slice(), multiplicity: head.multiplicity.slice(),
+      exactModes, quadratureNodes: 0, tailNodes: 0, representedModes: modes, errorEstimate: 0,
+    };
   }
   const eigenvalues: number[] = [];
   const targetPower: number[] = [];
@@ -122,6 +117,24 @@ function concat(head: Float64Array, rest: number[]): Float64Array {
   out.set(head);
   out.set(rest, head.length);
   return out;
+}
+
+/** The last exact head computed: repeated calls on one spectrum (a calculator) skip the powers. */
+let lastHead: { key: string; eigenvalues: Float64Array; targetPower: Float64Array; multiplicity: Float64Array } | undefined;
+
+function exactHead(spectrum: Spectrum & { kind: 'power-law' }, count: number) {
+  const { alpha, beta, leadingEigenvalue, targetScale } = spectrum;
+  const key = `${alpha},${beta},${leadingEigenvalue},${targetScale},${count}`;
+  if (lastHead?.key === key) return lastHead;
+  const powerExponent = alpha * beta + 1;
+  const eigenvalues = new Float64Array(count);
+  const targetPower = new Float64Array(count);
+  for (let k = 1; k <= count; k++) {
+    eigenvalues[k - 1] = leadingEigenvalue * k ** -alpha;
+    targetPower[k - 1] = targetScale * k ** -powerExponent;
+  }
+  lastHead = { key, eigenvalues, targetPower, multiplicity: new Float64Array(count).fill(1) };
+  return lastHead;
 }
 
 /** int_from^to k^-exponent dk for exponent > 1 (to may be Infinity), without cancellation. */
