@@ -5,6 +5,8 @@
 export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
   if (value === null || value === undefined) return String(value);
   if (ArrayBuffer.isView(value) || Array.isArray(value)) {
     const length = (value as ArrayLike<unknown>).length;

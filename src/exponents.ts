@@ -12,6 +12,9 @@ export function localExponents(times: ArrayLike<number>, values: ArrayLike<numbe
   const t = checkArray('times', times, {}, { minimumLength: 2 });
   const y = checkArray('values', values, {}, { minimumLength: 2 });
   if (t.length !== y.length) throw new ParameterError('values', values, `an array of the same length as times (${t.length})`);
+  for (let i = 1; i < t.length; i++) {
+    if (!(t[i] > t[i - 1])) throw new ParameterError('times', times, 'strictly increasing times', `entry ${i} (${t[i]}) does not exceed entry ${i - 1} (${t[i - 1]})`);
+  }
   const x = t.map((value) => (value > 0 ? Math.log(value) : NaN));
   const z = y.map((value) => (value > 0 ? Math.log(value) : NaN));
   const out = new Float64Array(t.length);

@@ -47,7 +47,12 @@ export function timeGrid(grid: TimeGrid, options: { steps?: boolean; parameter?:
   const values: number[] = [];
   for (let index = 0; index < count; index++) {
     const fraction = count === 1 ? 0 : index / (count - 1);
-    let value = spacing === 'log' ? from * (to / from) ** fraction : from + (to - from) * fraction;
+    // log grids in log10 space (from * (to/from)^f overflows for to/from > 1.8e308), rounded to 15
+    // significant digits so that decades come out exact ('log:1:1000:4' is [1, 10, 100, 1000]).
+    let value = spacing === 'log'
+      ? Number((10 ** (Math.log10(from) + (Math.log10(to) - Math.log10(from)) * index / Math.max(1, count - 1))).toPrecision(15))
+      : from + (to - from) * fraction;
+    if (index === 0) value = from;
     if (index === count - 1) value = to;
     if (steps) value = Math.round(value);
     if (values.length === 0 || value > values[values.length - 1]) values.push(value);

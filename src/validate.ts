@@ -28,18 +28,19 @@ export function describeRange(range: NumberRange): string {
 
 /** Checks one number against `range`; returns it. */
 export function checkNumber(parameter: string, value: unknown, range: NumberRange = {}): number {
-  const allowed = describeRange(range);
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new ParameterError(parameter, value, allowed);
-  if (value === Infinity && range.allowInfinity) return value;
-  if (!Number.isFinite(value)) throw new ParameterError(parameter, value, allowed);
-  if (range.integer && !Number.isInteger(value)) throw new ParameterError(parameter, value, allowed);
-  if (range.minimum !== undefined && (range.exclusiveMinimum ? value <= range.minimum : value < range.minimum)) {
-    throw new ParameterError(parameter, value, allowed);
-  }
-  if (range.maximum !== undefined && (range.exclusiveMaximum ? value >= range.maximum : value > range.maximum)) {
-    throw new ParameterError(parameter, value, allowed);
-  }
-  return value;
+  if (!inRange(value, range)) throw new ParameterError(parameter, value, describeRange(range));
+  return value as number;
+}
+
+/** Whether `value` satisfies `range` (the test of checkNumber, without building any message). */
+function inRange(value: unknown, range: NumberRange): boolean {
+  if (typeof value !== 'number' || Number.isNaN(value)) return false;
+  if (value === Infinity && range.allowInfinity) return true;
+  if (!Number.isFinite(value)) return false;
+  if (range.integer && !Number.isInteger(value)) return false;
+  if (range.minimum !== undefined && (range.exclusiveMinimum ? value <= range.minimum : value < range.minimum)) return false;
+  if (range.maximum !== undefined && (range.exclusiveMaximum ? value >= range.maximum : value > range.maximum)) return false;
+  return true;
 }
 
 /** Like `checkNumber`, returning `fallback` when the option is absent. */
@@ -99,12 +100,12 @@ export function checkArray(
   const result = new Float64Array(source.length);
   for (let index = 0; index < source.length; index++) {
     const entry = source[index];
-    try {
-      result[index] = checkNumber(`${parameter}[${index}]`, typeof entry === 'bigint' ? Number(entry) : entry, range);
-    } catch (error) {
-      if (error instanceof ParameterError) throw new ParameterError(parameter, value, allowed, error.message);
-      throw error;
+    const number = typeof entry === 'bigint' ? Number(entry) : entry;
+    if (!inRange(number, range)) {
+      const detail = new ParameterError(`${parameter}[${index}]`, number, describeRange(range)).message;
+      throw new ParameterError(parameter, value, allowed, detail);
     }
+    result[index] = number as number;
   }
   return result;
 }

@@ -45,9 +45,9 @@ export function parseArguments(argv: string[], specs: OptionSpec[]): Record<stri
     const spec = byFlag.get(flag);
     if (!spec) {
       const known = [...byFlag.keys()];
-      const near = known.find((candidate) => candidate.startsWith(flag.slice(0, 5)));
-      throw new ParameterError(flag.startsWith('--') ? flag.slice(2) : flag, argument, 'a known option (see --help)',
-        near ? `did you mean ${near}?` : undefined);
+      const near = byFlag.has(kebab(flag)) ? kebab(flag) : known.find((candidate) => candidate.startsWith(flag.slice(0, 5)));
+      // the parameter is the flag as typed (with its dashes): main.ts prints it verbatim
+      throw new ParameterError(flag, argument, 'a known option (see --help)', near ? `did you mean ${near}?` : undefined);
     }
     if (spec.kind === 'boolean') {
       result[spec.name] = equals > 0 ? parseBoolean(spec.name, argument.slice(equals + 1)) : true;

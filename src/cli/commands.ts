@@ -91,7 +91,7 @@ export const commands: Record<string, Command> = {
     run(options) {
       const spectrum = powerLaw(options);
       const modes = Float64Array.from(spectrum.eigenvalues, (_, index) => index + 1);
-      const value = { ...spectrum, ...(Number(options.alpha) > 1 ? { taskDifficulty: taskDifficulty(options as never) } : {}) };
+      const value = { ...spectrum, ...(Number(options.alpha) > 1 ? { taskDifficulty: taskDifficulty({ alpha: options.alpha as number, beta: options.beta as number }) } : {}) };
       return { value, curve: { times: modes, eigenvalues: spectrum.eigenvalues, targetPower: spectrum.targetPower } };
     },
   },

@@ -113,7 +113,8 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
     if (error instanceof ParameterError) {
-      process.stderr.write(`scaling-dynamics: error: --${kebab(error.parameter.replace(/\[.*$/, ''))}: ${error.message}\n`);
+      const option = error.parameter.startsWith('-') ? error.parameter : `--${kebab(error.parameter.replace(/[[.].*$/, ''))}`;
+      process.stderr.write(`scaling-dynamics: error: ${option}: ${error.message}\n`);
       process.exitCode = 2;
     } else if (error instanceof AbortError) {
       process.stderr.write(`scaling-dynamics: aborted: ${error.message}\n`);

@@ -38,7 +38,7 @@ export function closedForm(modes: ModeSet, weightDecay: number, learningRate?: n
     const power = modes.targetPower[i];
     if (power === 0) continue;
     const contraction = modes.eigenvalues[i] + weightDecay;
-    const equilibrium = weightDecay / contraction;
+    const equilibrium = weightDecay === 0 ? 0 : weightDecay / contraction;
     let rate: number;
     let sign = 1;
     if (learningRate === undefined) {
@@ -100,7 +100,7 @@ class TermList {
 export function modalEnergies(modes: ModeSet, weightDecay: number, learningRate: number | undefined, time: number, out: Float64Array): void {
   for (let i = 0; i < modes.eigenvalues.length; i++) {
     const contraction = modes.eigenvalues[i] + weightDecay;
-    const equilibrium = weightDecay / contraction;
+    const equilibrium = weightDecay === 0 ? 0 : weightDecay / contraction;
     const decay = learningRate === undefined ? Math.exp(-contraction * time) : (1 - learningRate * contraction) ** time;
     const ratio = equilibrium + (1 - equilibrium) * decay;
     out[i] = modes.targetPower[i] * ratio * ratio;

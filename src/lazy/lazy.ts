@@ -9,7 +9,7 @@ import type { Engine, EngineChoice, EngineName } from '../engine/types.js';
 import { attachSerialisers } from '../result.js';
 import { taskDifficulty, type TaskDifficulty } from '../spectrum/difficulty.js';
 import { modeSet, type ModeSet } from '../spectrum/modes.js';
-import { resolveSpectrum, SPECTRUM_KEYS, type Spectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
+import { MAX_SCALE, resolveSpectrum, SPECTRUM_KEYS, type Spectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
 import { checkChoice, checkNumber, checkOptions, optionalBoolean, optionalNumber } from '../validate.js';
 import { closedForm, modalEnergies, type ExpTerms } from './closed-form.js';
@@ -125,15 +125,20 @@ function setup(options: LazyOptions): LazySetup {
   } else if (given.batchSize !== undefined) {
     throw new ParameterError('batchSize', given.batchSize, `absent for optimizer '${optimizer}'`, "batchSize applies to optimizer 'sgd'");
   }
-  const labelNoise = optionalNumber('labelNoise', given.labelNoise, 0, { minimum: 0 });
+  const labelNoise = optionalNumber('labelNoise', given.labelNoise, 0, { minimum: 0, maximum: MAX_SCALE });
   const weightDecay = optionalNumber('weightDecay', given.weightDecay, 0, { minimum: 0 });
   if (optimizer === 'sgd' && weightDecay > 0) {
     throw new ParameterError('weightDecay', weightDecay, "0 for optimizer 'sgd'", "the exact SGD recursion is implemented without weight decay; use 'flow' or 'gd'");
   }
   const includeNoise = optionalBoolean('includeNoise', given.includeNoise, false);
   const recordModes = optionalBoolean('recordModes', given.recordModes, false);
-  const times = timeGrid(given.times ?? DEFAULT_TIMES, { steps: discrete });
+  const times = timeGrid(given.times === undefined ? DEFAULT_TIMES : given.times, { steps: discrete });
   const engine = resolveEngine(given.engine);
+  // Refuse before allocating: the exact head alone (quadrature and tail add at most ~8000 nodes).
+  const headNodes = spectrum.kind === 'custom' ? spectrum.eigenvalues.length : Math.min(spectrum.modes, spectrum.headModes);
+  checkBudget(spectrum.kind === 'custom' ? 'eigenvalues' : 'headModes', spectrum.kind === 'custom' ? spectrum.eigenvalues : spectrum.headModes,
+    headNodes * 8 * 12 + times.length * 8 * 8, 'the modes and times');
+  if (recordModes) checkBudget('recordModes', true, times.length * headNodes * 8, `per-mode errors (${times.length} times x ${headNodes} nodes)`);
   const horizon = (times[times.length - 1] + (optimizer === 'sgd' ? 1 : 0)) * (learningRate ?? 1);
   const modes = modeSet(spectrum, horizon);
   const nodes = modes.eigenvalues.length;
@@ -179,7 +184,7 @@ export function lazy(options: LazyOptions): LazyResult {
 
   if (run.optimizer === 'sgd') {
     const eta = run.learningRate as number;
-    stabilitySum = sgdStability(modes, eta, run.batchSize);
+    stabilitySum = sgdStability(modes.eigenvalues, modes.multiplicity, eta, run.batchSize);
     if (!(stabilitySum < 1)) {
       throw new ParameterError('learningRate', eta, `a smaller value for batchSize ${run.batchSize} (SGD stability needs sum_k eta lambda_k / (B (2 - eta lambda_k (1 + 1/B))) < 1)`,
         `the sum is ${stabilitySum}: the second moments diverge`);
@@ -231,7 +236,7 @@ export function lazy(options: LazyOptions): LazyResult {
       errorEstimate: modes.errorEstimate,
     },
     ...(spectrum.kind === 'power-law' && spectrum.alpha > 1
-      ? { theory: { lazyExponent: spectrum.beta, taskDifficulty: taskDifficulty(spectrum).difficulty } }
+      ? { theory: { lazyExponent: spectrum.beta, taskDifficulty: taskDifficulty({ alpha: spectrum.alpha, beta: spectrum.beta }).difficulty } }
       : {}),
     ...(stabilitySum !== undefined ? { stabilitySum } : {}),
   };

@@ -17,13 +17,13 @@ export interface SgdParameters {
  * e <- diag(a) e + b (1^T e) is stable exactly when every a_k < 1 and 1^T (1 - a)^-1 b < 1,
  * which is this sum < 1 (Infinity when some a_k >= 1).
  */
-export function sgdStability(modes: ModeSet, learningRate: number, batchSize: number): number {
+export function sgdStability(eigenvalues: Float64Array, multiplicity: Float64Array | undefined, learningRate: number, batchSize: number): number {
   let sum = 0;
-  for (let i = 0; i < modes.eigenvalues.length; i++) {
-    const step = learningRate * modes.eigenvalues[i];
+  for (let i = 0; i < eigenvalues.length; i++) {
+    const step = learningRate * eigenvalues[i];
     const margin = 2 - step * (1 + 1 / batchSize);
     if (!(margin > 0)) return Infinity;
-    sum += modes.multiplicity[i] * step / (batchSize * margin);
+    sum += (multiplicity ? multiplicity[i] : 1) * step / (batchSize * margin);
   }
   return sum;
 }

@@ -2,6 +2,8 @@
 // the exact second-moment recursion of lazy({ optimizer: 'sgd' }) is tested against. In the
 // eigenbasis, features psi ~ N(0, diag lambda), labels y = psi . w* + eps with eps ~ N(0, sigma^2),
 // and each step w <- w - (eta/B) sum_b psi_b (psi_b . w - y_b) on a fresh batch (CONVENTIONS.md).
+import { checkBudget } from '../budget.js';
+import { sgdStability } from '../lazy/sgd.js';
 import { CONTROL_KEYS, Monitor, type RunControl } from '../control.js';
 import { ParameterError } from '../errors.js';
 import { attachSerialisers } from '../result.js';
@@ -49,6 +51,10 @@ export function simulateSgd(options: SgdSimulationOptions): SgdSimulationResult 
   if (spectrum.kind === 'power-law' && spectrum.modes > MAX_EXPLICIT_MODES) {
     throw new ParameterError('modes', spectrum.modes, `an integer <= ${MAX_EXPLICIT_MODES} for a simulation`);
   }
+  // seven per-mode arrays (spectrum, scales, teacher, error, gradient, feature), refused before allocating
+  const modeCount = spectrum.kind === 'custom' ? spectrum.eigenvalues.length : spectrum.modes;
+  checkBudget(spectrum.kind === 'custom' ? 'eigenvalues' : 'modes', spectrum.kind === 'custom' ? spectrum.eigenvalues : spectrum.modes,
+    modeCount * 8 * 7, `the simulation's per-mode arrays (${modeCount} modes)`);
   const { eigenvalues, targetPower } = spectrum.kind === 'custom' ? spectrum : powerLaw({
     alpha: spectrum.alpha, beta: spectrum.beta, modes: spectrum.modes, leadingEigenvalue: spectrum.leadingEigenvalue, targetScale: spectrum.targetScale,
   });
@@ -63,6 +69,11 @@ export function simulateSgd(options: SgdSimulationOptions): SgdSimulationResult 
   const work = count * batchSize * lastStep * seeds;
   if (work > MAX_WORK) {
     throw new ParameterError('seeds', seeds, `a value keeping modes x batchSize x steps x seeds <= ${MAX_WORK}`, `it is ${work}`);
+  }
+  const stability = sgdStability(eigenvalues, undefined, learningRate, batchSize);
+  if (!(stability < 1)) {
+    throw new ParameterError('learningRate', learningRate, `a smaller value for batchSize ${batchSize} (SGD stability needs sum_k eta lambda_k / (B (2 - eta lambda_k (1 + 1/B))) < 1)`,
+      `the sum is ${stability}: the losses diverge`);
   }
   const monitor = new Monitor(options, seeds);
   const scale = eigenvalues.map(Math.sqrt);

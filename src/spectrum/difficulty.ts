@@ -1,6 +1,6 @@
 // Task difficulty of Bordelon, Atanasov & Pehlevan (2025) in the package's (alpha, beta):
 // CONVENTIONS.md, "Spectrum and task".
-import { checkNumber } from '../validate.js';
+import { checkNumber, checkOptions } from '../validate.js';
 
 /** `hard` beta < 1; `easy` 1 < beta < 2 - 1/alpha; `super-easy` beta > 2 - 1/alpha. */
 export type TaskDifficulty = 'hard' | 'easy' | 'super-easy';
@@ -23,8 +23,9 @@ export interface TaskClassification {
  * @example taskDifficulty({ alpha: 1.5, beta: 0.5 }).difficulty // 'hard'
  */
 export function taskDifficulty(options: { alpha: number; beta: number }): TaskClassification {
-  const alpha = checkNumber('alpha', options?.alpha, { minimum: 1, exclusiveMinimum: true });
-  const beta = checkNumber('beta', options?.beta, { minimum: 0, exclusiveMinimum: true });
+  const given = checkOptions('taskDifficulty', options, ['alpha', 'beta']) as { alpha?: number; beta?: number };
+  const alpha = checkNumber('alpha', given.alpha, { minimum: 1, exclusiveMinimum: true });
+  const beta = checkNumber('beta', given.beta, { minimum: 0, exclusiveMinimum: true });
   const superEasyBoundary = 2 - 1 / alpha;
   const onBoundary = Math.abs(beta - 1) < 1e-12 || Math.abs(beta - superEasyBoundary) < 1e-12;
   const difficulty: TaskDifficulty = beta < 1 - 1e-12 ? 'hard' : beta <= superEasyBoundary - 1e-12 ? 'easy' : 'super-easy';

@@ -31,6 +31,8 @@ export interface ModeSet {
 
 /** Below this value of lambda_k * horizon a mode counts as frozen (tail node). */
 const FROZEN = 1e-7;
+/** ln of the largest k the quadrature reaches (1e300). */
+const MAX_LOG_K = 300 * Math.LN10;
 /** Gauss-Legendre order per octave panel. */
 const PANEL_ORDER = 8;
 
@@ -69,7 +71,10 @@ export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
   // Midpoint integral from K + 1/2 to M + 1/2, split where modes freeze.
   const start = exactModes + 0.5;
   const end = modes + 0.5;
-  const frozenFrom = Math.max(start, (leadingEigenvalue * Math.max(horizon, 0) / FROZEN) ** (1 / alpha));
+  // ln of the k where lambda_k * horizon = FROZEN, in logs so that lambda_1 * horizon cannot overflow; capped
+  // at k = 1e300 (at most ~8000 quadrature nodes), beyond which the tail node takes over.
+  const logFrozen = (Math.log(leadingEigenvalue) + Math.log(Math.max(horizon, Number.MIN_VALUE)) - Math.log(FROZEN)) / alpha;
+  const frozenFrom = Math.max(start, Math.exp(Math.min(logFrozen, MAX_LOG_K)));
   const quadratureEnd = Math.min(end, frozenFrom);
   const { nodes, weights } = gaussLegendre(PANEL_ORDER);
   let quadratureNodes = 0;
@@ -90,15 +95,16 @@ export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
   let tailNodes = 0;
   if (end > quadratureEnd) {
     // Moments of the frozen tail: int k^-s dk, int k^-s lambda dk, int lambda^2 dk over [from, end].
+    // Each integral is from^(1 - x) J(x) with J = O(1): the eigenvalue and multiplicity are formed from the J's
+    // so that nothing overflows or underflows to 0/0 (lambda_1 and from^-alpha cancel in the multiplicity).
     const from = quadratureEnd;
-    const power = targetScale * powerIntegral(from, end, powerExponent);
-    const firstMoment = targetScale * leadingEigenvalue * powerIntegral(from, end, powerExponent + alpha);
-    const secondMoment = leadingEigenvalue ** 2 * powerIntegral(from, end, 2 * alpha);
-    if (power > 0 && firstMoment > 0) {
-      const eigenvalue = firstMoment / power;
+    const power = targetScale * from ** (1 - powerExponent) * scaledIntegral(from, end, powerExponent);
+    const ratio = scaledIntegral(from, end, powerExponent + alpha) / scaledIntegral(from, end, powerExponent);
+    if (power > 0) {
+      const eigenvalue = Math.max(Number.MIN_VALUE, Math.exp(Math.log(leadingEigenvalue) - alpha * Math.log(from) + Math.log(ratio)));
       eigenvalues.push(eigenvalue);
       targetPower.push(power);
-      multiplicity.push(secondMoment / (eigenvalue * eigenvalue));
+      multiplicity.push(from * scaledIntegral(from, end, 2 * alpha) / (ratio * ratio));
       tailNodes = 1;
     }
   }
@@ -137,11 +143,10 @@ function exactHead(spectrum: Spectrum & { kind: 'power-law' }, count: number) {
   return lastHead;
 }
 
-/** int_from^to k^-exponent dk for exponent > 1 (to may be Infinity), without cancellation. */
-function powerIntegral(from: number, to: number, exponent: number): number {
+/** int_from^to k^-exponent dk / from^(1 - exponent) (to may be Infinity when exponent > 1), without cancellation. */
+function scaledIntegral(from: number, to: number, exponent: number): number {
   const shift = exponent - 1;
   if (Math.abs(shift) < 1e-12) return Math.log(to / from);
-  if (to === Infinity) return from ** -shift / shift;
-  // from^-shift (1 - (to/from)^-shift) / shift
-  return -(from ** -shift) * Math.expm1(-shift * Math.log(to / from)) / shift;
+  if (to === Infinity) return 1 / shift;
+  return -Math.expm1(-shift * Math.log(to / from)) / shift;
 }

@@ -2,7 +2,7 @@
 // p_k = c k^-(alpha beta + 1), or any custom (eigenvalues, targetPower). Validation of the
 // spectrum options every solver shares lives here.
 import { ParameterError } from '../errors.js';
-import { checkArray, checkNumber, optionalNumber } from '../validate.js';
+import { checkArray, checkNumber, checkOptions, optionalNumber } from '../validate.js';
 
 /** Spectrum options accepted by every solver (flat, as on the command line). */
 export interface SpectrumOptions {
@@ -49,6 +49,8 @@ export type Spectrum = PowerLawSpectrum | CustomSpectrum;
 
 /** Largest number of explicitly listed modes (custom arrays, headModes): 2^27, 1 GiB of f64. */
 export const MAX_EXPLICIT_MODES = 2 ** 27;
+/** Largest target scale, target power and label noise: sums over 2^53 modes stay finite. */
+export const MAX_SCALE = 1e250;
 /** Default number of exactly summed leading modes of a power law. */
 export const DEFAULT_HEAD_MODES = 2048;
 
@@ -63,7 +65,7 @@ export function resolveSpectrum(options: SpectrumOptions): Spectrum {
       }
     }
     const eigenvalues = checkArray('eigenvalues', options.eigenvalues, { minimum: 0, exclusiveMinimum: true }, { maximumLength: MAX_EXPLICIT_MODES });
-    const targetPower = checkArray('targetPower', options.targetPower, { minimum: 0 }, { maximumLength: MAX_EXPLICIT_MODES });
+    const targetPower = checkArray('targetPower', options.targetPower, { minimum: 0, maximum: MAX_SCALE }, { maximumLength: MAX_EXPLICIT_MODES });
     if (targetPower.length !== eigenvalues.length) {
       throw new ParameterError('targetPower', options.targetPower, `an array of the same length as eigenvalues (${eigenvalues.length})`);
     }
@@ -74,7 +76,7 @@ export function resolveSpectrum(options: SpectrumOptions): Spectrum {
     modes === Infinity ? { minimum: 1, exclusiveMinimum: true, maximum: 64 } : { minimum: 0, exclusiveMinimum: true, maximum: 64 });
   const beta = checkNumber('beta', options.beta ?? missing('beta'), { minimum: 0, exclusiveMinimum: true, maximum: 64 });
   const leadingEigenvalue = optionalNumber('leadingEigenvalue', options.leadingEigenvalue, 1, { minimum: 0, exclusiveMinimum: true });
-  const targetScale = optionalNumber('targetScale', options.targetScale, 1, { minimum: 0 });
+  const targetScale = optionalNumber('targetScale', options.targetScale, 1, { minimum: 0, maximum: MAX_SCALE });
   const headModes = optionalNumber('headModes', options.headModes, DEFAULT_HEAD_MODES, { minimum: 16, maximum: MAX_EXPLICIT_MODES, integer: true });
   return { kind: 'power-law', alpha, beta, modes, leadingEigenvalue, targetScale, headModes };
 }
@@ -90,11 +92,8 @@ function missing(parameter: string): never {
  * @example powerLaw({ alpha: 2, beta: 0.5, modes: 3 }).eigenvalues // Float64Array [1, 0.25, 0.111...]
  */
 export function powerLaw(options: Pick<SpectrumOptions, 'alpha' | 'beta' | 'modes' | 'leadingEigenvalue' | 'targetScale'>): { eigenvalues: Float64Array; targetPower: Float64Array } {
-  const known = ['alpha', 'beta', 'modes', 'leadingEigenvalue', 'targetScale'];
-  for (const key of Object.keys(options ?? {})) {
-    if (!known.includes(key)) throw new ParameterError(key, (options as Record<string, unknown>)[key], `a known option of powerLaw() (${known.join(', ')})`);
-  }
-  const spectrum = resolveSpectrum(options) as PowerLawSpectrum;
+  const given = checkOptions('powerLaw', options, ['alpha', 'beta', 'modes', 'leadingEigenvalue', 'targetScale']) as SpectrumOptions;
+  const spectrum = resolveSpectrum(given) as PowerLawSpectrum;
   if (spectrum.modes > MAX_EXPLICIT_MODES) {
     throw new ParameterError('modes', spectrum.modes, `an integer from 1 to ${MAX_EXPLICIT_MODES} for an explicit list`,
       'solvers accept larger M and Infinity and sum the tail by quadrature');
