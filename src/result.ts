@@ -24,7 +24,7 @@ export function toPlain(value: unknown): Plain {
  * CSV of a result's per-time columns: every top-level typed array as long as `times`, one
  * column each, in property order. Nested arrays (per-mode errors) are left out.
  */
-export function toCSV(result: { times: Float64Array } & Record<string, unknown>): string {
+export function toCSV(result: { readonly times: Float64Array }): string {
   const columns = Object.entries(result).filter(
     ([, value]) => value instanceof Float64Array && value.length === result.times.length) as [string, Float64Array][];
   const lines = [columns.map(([name]) => name).join(',')];

@@ -6,7 +6,13 @@ import type { Engine, EngineChoice, EngineName } from './types.js';
 import { wasmEngine } from './wasm.js';
 
 /** Anything a WebAssembly module can be made from. */
-export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | URL | string;
+export type WasmSource = CompiledModule | ArrayBuffer | ArrayBufferView | Response | URL | string;
+
+/**
+ * WebAssembly.Module, named through globalThis so that the published declarations also type-check
+ * where the libraries declare no WebAssembly (a Node project with lib ES2022 and @types/node).
+ */
+type CompiledModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
 
 /** Where the SIMD and scalar builds come from (either may be absent). */
 export interface WasmSources {
