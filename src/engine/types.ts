@@ -43,4 +43,10 @@ export interface Engine {
   pairSum(values: Float64Array): number;
   /** Bytes of engine memory (linear memory for WebAssembly, 0 for JS). */
   memoryBytes(): number;
+  /**
+   * The raw exports of the instantiated module (WebAssembly engines only). Kernel groups added
+   * later wrap them in their own files with an Arena (src/engine/wasm.ts), so this interface does
+   * not have to grow with every kernel.
+   */
+  readonly exports?: import('./wasm.js').SolverExports;
 }

@@ -137,5 +137,6 @@ export function wasmEngine(instance: WebAssembly.Instance): Engine {
     },
 
     memoryBytes: () => exports.memory.buffer.byteLength,
+    exports,
   };
 }
