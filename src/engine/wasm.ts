@@ -8,8 +8,10 @@ import type { Engine, EngineName, ExpSumPlan, SgdRun } from './types.js';
 
 /** The exports of build/solver(.simd).wasm. */
 export interface SolverExports {
-  readonly memory: WebAssembly.Memory;
-  readonly simd: WebAssembly.Global;
+  // Structural types, not WebAssembly.Memory/Global: the published declarations must type-check
+  // where no library declares the WebAssembly namespace (Node with lib ES2022, no DOM).
+  readonly memory: { readonly buffer: ArrayBuffer };
+  readonly simd: { readonly value: unknown };
   alloc(bytes: number): number;
   free(pointer: number): void;
   pairSum(values: number, count: number): number;
