@@ -7,3 +7,5 @@ export { sgdSteps } from './sgd';
 
 /** 1 in the SIMD build, 0 in the scalar build. */
 export const simd: i32 = ASC_FEATURE_SIMD ? 1 : 0;
+export { shellSums, shellStepDissipation } from './shells';
+export { symmetricEigen, rowProducts } from './eigen';

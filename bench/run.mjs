@@ -1,5 +1,6 @@
-// Kernel benchmark: the exp-sum kernel (assembly/expsum.ts) and the SGD recursion kernel
-// (assembly/sgd.ts) on each engine (wasm-simd, wasm, js), against NumPy when python3 has it.
+// Kernel benchmark: the exp-sum kernel (assembly/expsum.ts), the SGD recursion kernel
+// (assembly/sgd.ts) and the shell coarse-graining kernels (assembly/shells.ts, through
+// coarseGrain) on each engine (wasm-simd, wasm, js), against NumPy when python3 has it.
 //
 //   npm run bench                 # builds dist/, then runs this file
 //   node bench/run.mjs [options]  # on an existing dist/
@@ -19,7 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getEngine, init } from '../dist/node.js';
+import { coarseGrain, getEngine, init } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -44,6 +45,10 @@ const SCALING = { M: 1e5, Ts: [10, 100, 1000], reps: { 10: quick ? 5 : 15, 100: 
 const SGD_WORK = quick ? 1e7 : 1e8;
 const SGD = [1e3, 1e4, 1e5].map((M) => ({ M, steps: Math.round(SGD_WORK / M), reps: quick ? 2 : 3 }));
 const SGD_NOISE = 1e-3;
+/** Shell coarse-graining: modes x times per point (the energies, M x T f64, are materialised here). */
+const SHELLS = quick
+  ? [{ M: 1e4, T: 200, reps: 3 }, { M: 1e5, T: 20, reps: 3 }]
+  : [{ M: 1e4, T: 1000, reps: 5 }, { M: 1e5, T: 200, reps: 3 }, { M: 1e6, T: 20, reps: 3 }];
 const SGD_ETA = 0.25;
 
 // ---------------------------------------------------------------------------------------------
@@ -316,6 +321,54 @@ function sgdPoint(engines, numpy, M, steps, reps) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Shell coarse-graining (coarseGrain: labels, the kernels, the balance; energies copied into the
+// engine in chunks of rows). 'trapezoid': segment sums only (shellSums, SIMD); 'exponential':
+// plus the per-mode logarithmic-mean step integral (shellStepDissipation, one log per mode).
+
+function shellPoint(engines, M, T, reps) {
+  const eigenvalues = new Float64Array(M);
+  for (let i = 0; i < M; i++) eigenvalues[i] = (i + 1) ** -1.5;
+  const times = logTimes(T);
+  const energies = new Float64Array(M * T);
+  for (let j = 0; j < T; j++) for (let i = 0; i < M; i++) energies[j * M + i] = (i + 1) ** -2 * Math.exp(-2 * eigenvalues[i] * times[j]);
+  const modal = { times, eigenvalues, energies, modeCount: M, eigenvaluesPerTime: false };
+  const row = { M, T, reps, results: {} };
+  for (const integration of ['trapezoid', 'exponential']) {
+    log(`  shells M=${fmtCount(M)} T=${T} ${integration}: ${engines.map((engine) => engine.name).join(', ')} (${reps} reps)`);
+    const samples = engines.map(() => []);
+    const outputs = [];
+    engines.forEach((engine) => coarseGrain({ ...modal, times: times.subarray(0, 2), energies: energies.subarray(0, 2 * M) }, { base: 2, reference: 1, engine, integration }));
+    for (let r = 0; r < reps; r++) {
+      engines.forEach((engine, e) => samples[e].push(measure(() => { outputs[e] = coarseGrain(modal, { base: 2, reference: 1, engine, integration }); })));
+    }
+    engines.forEach((engine, e) => {
+      const { ns, wallNs, runs } = summarise(samples[e], M * T);
+      const oracle = outputs[engines.findIndex((other) => other.name === 'js')] ?? outputs[e];
+      const maxRelDiff = Math.max(maxRelativeDifference(outputs[e].energy, oracle.energy), maxRelativeDifference(outputs[e].integratedDissipation, oracle.integratedDissipation));
+      row.results[`${engine.name} ${integration}`] = { nsPerModeTime: ns, wallNsPerModeTime: wallNs, runs, maxRelDiff };
+    });
+  }
+  return row;
+}
+
+function shellTable(rows, engines) {
+  const names = engines.map((engine) => engine.name);
+  const lines = [
+    `| M | T | reps | rule | ${names.map((name) => `${name} M·T/s`).join(' | ')} | simd speed-up vs js | wasm speed-up vs js | max rel. diff vs js |`,
+    `|---|---|---|---|${names.map(() => '---:').join('|')}|---:|---:|---|`,
+  ];
+  for (const row of rows) {
+    for (const rule of ['trapezoid', 'exponential']) {
+      const ns = (name) => row.results[`${name} ${rule}`]?.nsPerModeTime;
+      const rate = (name) => (ns(name) ? `${(1e9 / ns(name) / 1e6).toFixed(0)}e6` : '–');
+      const diffs = names.filter((name) => name !== 'js').map((name) => `${name} ${fmtDiff(row.results[`${name} ${rule}`]?.maxRelDiff)}`).join(', ');
+      lines.push(`| ${fmtCount(row.M)} | ${row.T} | ${row.reps} | ${rule} | ${names.map(rate).join(' | ')} | ${fmtRatio(ns('js') / ns('wasm-simd'))} | ${fmtRatio(ns('js') / ns('wasm'))} | ${diffs} |`);
+    }
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report.
 
 function expSumTable(rows, columns) {
@@ -365,7 +418,7 @@ function sgdTable(rows, columns) {
   return lines;
 }
 
-function report(machineInfo, expRows, scalingRows, sgdRows, columns, seconds) {
+function report(machineInfo, expRows, scalingRows, sgdRows, columns, seconds, shellRows, engines) {
   return [
     `# scaling-dynamics kernel benchmark${quick ? ' (--quick)' : ''}`,
     '',
@@ -392,6 +445,12 @@ function report(machineInfo, expRows, scalingRows, sgdRows, columns, seconds) {
     '',
     ...sgdTable(sgdRows, columns),
     '',
+    '## Shell coarse-graining (`coarseGrain`): modes·times per second',
+    '',
+    'λ_i = i^-1.5, a_i² = i^-2 e^(-2λ_i t), base 2, times log-spaced 1e-3..1e3; whole call (labels, copies into the engine, kernels, balance). Higher is faster.',
+    '',
+    ...shellTable(shellRows, engines),
+    '',
   ].join('\n');
 }
 
@@ -415,18 +474,19 @@ const expRows = EXPSUM.map(({ M, T, reps }) => expSumPoint(engines, numpy, M, T,
 const scalingRows = SCALING.Ts.map((T) => expRows.find((row) => row.M === SCALING.M && row.T === T)
   ?? expSumPoint(engines, numpy, SCALING.M, T, SCALING.reps[T]));
 const sgdRows = SGD.map(({ M, steps, reps }) => sgdPoint(engines, numpy, M, steps, reps));
+const shellRows = SHELLS.map(({ M, T, reps }) => shellPoint(engines, M, T, reps));
 
 const seconds = elapsedNs(started) / 1e9;
-const markdown = report(machineInfo, expRows, scalingRows, sgdRows, columns, seconds);
+const markdown = report(machineInfo, expRows, scalingRows, sgdRows, columns, seconds, shellRows, engines);
 process.stdout.write(markdown);
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, markdown);
 writeFileSync(outFile.replace(/\.md$/, '') + '.json',
-  `${JSON.stringify({ machine: machineInfo, contention: { median: median(contention), max: Math.max(...contention) }, expSum: expRows, expSumScaling: scalingRows, sgd: sgdRows }, null, 2)}\n`);
+  `${JSON.stringify({ machine: machineInfo, contention: { median: median(contention), max: Math.max(...contention) }, expSum: expRows, expSumScaling: scalingRows, sgd: sgdRows, shells: shellRows }, null, 2)}\n`);
 log(`\nwritten ${outFile} (${seconds.toFixed(0)} s)`);
 
 // The agreement guard: a kernel that disagrees with the js oracle fails the run.
-const failures = [...expRows, ...scalingRows, ...sgdRows].flatMap((row) => Object.entries(row.results)
+const failures = [...expRows, ...scalingRows, ...sgdRows, ...shellRows].flatMap((row) => Object.entries(row.results)
   .filter(([, result]) => !(result.maxRelDiff <= TOLERANCE))
   .map(([name, result]) => `${name} M=${row.M} ${row.T ? `T=${row.T}` : `steps=${row.steps}`}: max rel. diff ${result.maxRelDiff}`));
 if (failures.length) {

@@ -1,4 +1,4 @@
-// npm test: build, the AssemblyScript kernel specs (as-pect, SIMD and scalar paths), then the
+// npm test: build, type-check the tests, the AssemblyScript kernel specs (as-pect, SIMD and scalar paths), then the
 // vitest suite; ends with one plain summary line "N passed, N failed" and a non-zero exit on any
 // failure.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,11 @@ const npx = beside('npx');
 const npm = beside('npm');
 
 if (run(npm, ['run', 'build', '--silent']) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+// Type-check the tests too (the build checks src/ already).
+if (run(npx, ['tsc', '-p', 'test/tsconfig.json', '--noEmit']) !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

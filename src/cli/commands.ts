@@ -1,7 +1,8 @@
 // The CLI's subcommands: one per API function, each option the API option's kebab-case name.
+import { readFileSync } from 'node:fs';
 import {
-  fromBordelon2024, fromKramp2026, fromPaquette2024, lazy, powerLaw, simulateSgd, taskDifficulty,
-  toBordelon2024, toKramp2026, toPaquette2024,
+  fromBordelon2024, fromKramp2026, fromPaquette2024, heatMap, lazy, ParameterError, powerLaw, shells, simulateSgd, taskDifficulty,
+  toBordelon2024, toKramp2026, toPaquette2024, type ShellsResult,
 } from '../api.js';
 import type { OptionSpec } from './arguments.js';
 
@@ -13,6 +14,8 @@ export interface CommandOutput {
   curve?: { times: Float64Array } & Record<string, unknown>;
   /** Curves for --svg. */
   plot?: { title: string; xLabel: string; series: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[] };
+  /** A ready SVG document for --svg, instead of a line chart of `plot`. */
+  svgDocument?: () => string;
 }
 
 /** One subcommand. */
@@ -51,6 +54,80 @@ const lazyOptions: OptionSpec[] = [
   ...controlOptions,
 ];
 
+const shellOptions: OptionSpec[] = [
+  ...lazyOptions.filter((option) => option.name !== 'recordModes'),
+  { name: 'base', kind: 'number', help: 'shell base B (> 1, default 2): shell s = floor(log_B(reference / lambda))' },
+  { name: 'reference', kind: 'number', help: 'reference eigenvalue lambda_ref (> 0, default the largest eigenvalue at the first time)' },
+  { name: 'integration', kind: 'string', help: 'exponential (default; mode by mode, exact for lazy decay) | trapezoid (spec §9(i))' },
+  { name: 'modalFile', kind: 'string', help: 'instead of lazy dynamics: JSON file { times, eigenvalues (n or T x n, flat), energies (T x n, flat), multiplicity? }' },
+];
+
+/** Modal data read from a JSON file (--modal-file). */
+function readModalFile(file: string): { times: number[]; eigenvalues: number[]; energies: number[]; multiplicity?: number[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ParameterError('modalFile', file, 'a readable JSON file', error instanceof Error ? error.message : String(error));
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ParameterError('modalFile', file, 'a JSON object { times, eigenvalues, energies, multiplicity? }');
+  const flat = (value: unknown) => (Array.isArray(value) && value.every(Array.isArray) ? (value as unknown[][]).flat() : value);
+  const object = parsed as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) result[key] = flat(object[key]);
+  return result as never;
+}
+
+/** Per-time columns of a shells result: estimators, then E_s, D_s and J_{s+1/2} (step ending at each time; NaN at the first). */
+function shellColumns(result: ShellsResult): { times: Float64Array } & Record<string, unknown> {
+  const columns: { times: Float64Array } & Record<string, unknown> = {
+    times: result.times, loss: result.loss, halfDecay: result.halfDecay, peak: result.peak,
+    dissipationMean: result.dissipationMean, dissipationMeanModes: result.dissipationMeanModes,
+    effectiveTime: result.effectiveTime, lossExponent: result.lossExponent, effectiveTimeExponent: result.effectiveTimeExponent,
+  };
+  const shellCount = result.shellIndices.length;
+  const count = result.times.length;
+  const column = (values: Float64Array, stride: number, offset: number, shift: number) => {
+    const out = new Float64Array(count).fill(NaN);
+    for (let j = shift; j < count; j++) out[j] = values[(j - shift) * stride + offset];
+    return out;
+  };
+  result.shellIndices.forEach((s, c) => { columns[`E_${s}`] = column(result.energy, shellCount, c, 0); });
+  result.shellIndices.forEach((s, c) => { columns[`D_${s}`] = column(result.dissipation, shellCount, c, 0); });
+  for (let c = 0; c <= shellCount; c++) columns[`J_${result.shellIndices[0] + c - 0.5}`] = column(result.boundaryFlux, shellCount + 1, c, 1);
+  return columns;
+}
+
+/** SVG heat-map of E_s(t) over (lambda, t), log-log, with the frontier estimators over it. */
+function shellHeatMap(result: ShellsResult): string {
+  const shellCount = result.shellIndices.length;
+  const rows: number[] = [];
+  for (let j = 0; j < result.times.length; j++) if (result.times[j] > 0) rows.push(j);
+  if (rows.length === 0) throw new ParameterError('times', result.times, 'at least one time > 0 for --svg (log time axis)');
+  const { base, reference } = result;
+  // Columns by ascending lambda: the last shell first. Edges lambda_ref B^-(s+1) .. B^-s.
+  const xEdges = new Float64Array(shellCount + 1);
+  for (let c = 0; c <= shellCount; c++) xEdges[c] = reference * base ** -(result.shellIndices[shellCount - 1] + 1 - c);
+  const times = rows.map((j) => result.times[j]);
+  const yEdges = new Float64Array(times.length + 1);
+  for (let k = 0; k <= times.length; k++) {
+    if (k === 0) yEdges[k] = times.length > 1 ? times[0] * Math.sqrt(times[0] / times[1]) : times[0] / 2;
+    else if (k === times.length) yEdges[k] = times.length > 1 ? times[k - 1] * Math.sqrt(times[k - 1] / times[k - 2]) : times[0] * 2;
+    else yEdges[k] = Math.sqrt(times[k - 1] * times[k]);
+  }
+  const values = new Float64Array(times.length * shellCount);
+  rows.forEach((j, k) => { for (let c = 0; c < shellCount; c++) values[k * shellCount + c] = result.energy[j * shellCount + (shellCount - 1 - c)]; });
+  const pick = (values: Float64Array) => rows.map((j) => values[j]);
+  return heatMap(xEdges, yEdges, values, {
+    title: `shell energy E_s(t), base ${base}`, xLabel: 'eigenvalue lambda (shells)', yLabel: 'time t', valueLabel: 'E_s',
+    lines: [
+      { label: 'lambda*_D (dissipation-weighted)', x: pick(result.dissipationMeanModes), y: times },
+      { label: 'lambda*_1/2 (half-decay)', x: pick(result.halfDecay), y: times, dashed: true },
+      { label: 'lambda*_pk (dissipation peak)', x: pick(result.peak), y: times, dashed: true },
+    ],
+  });
+}
+
 export const commands: Record<string, Command> = {
   lazy: {
     summary: 'loss curve of lazy infinite-width dynamics: gradient flow, gradient descent, online SGD',
@@ -62,6 +139,22 @@ export const commands: Record<string, Command> = {
         curve: result as unknown as CommandOutput['curve'],
         plot: { title: `lazy ${result.meta.parameters.optimizer}`, xLabel: result.meta.timeUnit, series: [{ label: 'loss', x: result.times, y: result.loss }] },
       };
+    },
+  },
+  shells: {
+    summary: 'spectral shells of lazy dynamics (or --modal-file data): E_s(t), D_s(t), fluxes J, frontier, tau(t)',
+    options: shellOptions,
+    run(options) {
+      const { modalFile, ...rest } = options;
+      let result: ShellsResult;
+      if (modalFile !== undefined) {
+        const shellKeys = ['base', 'reference', 'integration', 'engine', 'timeLimit'];
+        const extra = Object.keys(rest).find((key) => !shellKeys.includes(key) && key !== 'onProgress');
+        if (extra) throw new ParameterError(extra, rest[extra], 'absent with --modal-file (the file gives the dynamics)');
+        const { onProgress: _progress, ...shellOptions } = rest;
+        result = shells(readModalFile(modalFile as string), shellOptions as never);
+      } else result = shells(rest as never);
+      return { value: result, curve: shellColumns(result), svgDocument: () => shellHeatMap(result) };
     },
   },
   'simulate-sgd': {

@@ -98,7 +98,8 @@ async function main(argv: string[]): Promise<number> {
   const bar = progressBar();
   if (bar && command.options.some((option) => option.name === 'timeLimit')) apiOptions.onProgress = (progress: { fraction: number }) => bar(progress.fraction);
   const output = command.run(apiOptions);
-  if (svg !== undefined) {
+  if (svg !== undefined && output.svgDocument) writeFileSync(svg as string, output.svgDocument());
+  else if (svg !== undefined) {
     if (!output.plot) throw new ParameterError('svg', svg, `no plot for command ${name}`);
     writeFileSync(svg as string, lineChart(output.plot.series, { title: output.plot.title, xLabel: output.plot.xLabel, yLabel: 'loss' }));
   }

@@ -36,8 +36,19 @@ const MAX_LOG_K = 300 * Math.LN10;
 /** Gauss-Legendre order per octave panel. */
 const PANEL_ORDER = 8;
 
+/** Optional controls of modeSet. */
+export interface ModeSetOptions {
+  /**
+   * Mode positions k (real, any order) at which quadrature panels must end, so that no panel
+   * straddles them: e.g. the k where eigenvalues cross spectral-shell boundaries
+   * (src/shells/lazy-shells.ts), which makes per-shell sums as accurate as the whole sum. Positions
+   * outside the quadrature range are ignored. Default: none (octave panels only).
+   */
+  readonly breakpoints?: ArrayLike<number>;
+}
+
 /** Nodes for `spectrum` over times up to `horizon` (in units of 1/eigenvalue). */
-export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
+export function modeSet(spectrum: Spectrum, horizon: number, options: ModeSetOptions = {}): ModeSet {
   if (spectrum.kind === 'custom') {
     const count = spectrum.eigenvalues.length;
     return {
@@ -78,8 +89,11 @@ export function modeSet(spectrum: Spectrum, horizon: number): ModeSet {
   const quadratureEnd = Math.min(end, frozenFrom);
   const { nodes, weights } = gaussLegendre(PANEL_ORDER);
   let quadratureNodes = 0;
+  const cuts = options.breakpoints ? Array.from(options.breakpoints, Math.log).filter((x) => x > Math.log(start)).sort((a, b) => a - b) : [];
+  let nextCut = 0;
   for (let low = Math.log(start); low < Math.log(quadratureEnd) - 1e-15;) {
-    const high = Math.min(low + Math.LN2, Math.log(quadratureEnd));
+    while (nextCut < cuts.length && cuts[nextCut] <= low + 1e-12) nextCut++;
+    const high = Math.min(low + Math.LN2, Math.log(quadratureEnd), nextCut < cuts.length ? cuts[nextCut] : Infinity);
     const half = (high - low) / 2;
     for (let i = 0; i < PANEL_ORDER; i++) {
       const k = Math.exp(low + half * (nodes[i] + 1));

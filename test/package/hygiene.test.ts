@@ -16,8 +16,13 @@ import { beforeAll, describe, expect, inject, test } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 
-/** Packed size budget: currently about 85 kB (two .wasm builds, the base64 inline entry, d.ts). */
-const PACKED_BUDGET_BYTES = 150_000;
+/**
+ * Packed size budget. Measured 246 kB with the lazy, shells, operator and transport modules: the
+ * ESM chunk and the CommonJS build each carry the whole (unminified, commented) library, plus two
+ * .wasm builds, the base64 inline entry and the single-file calculator. The budget catches
+ * accidental additions (tests, sources, duplicated wasm), not growth by new modules.
+ */
+const PACKED_BUDGET_BYTES = 320_000;
 
 interface TarEntry {
   /** Path inside the package (the tarball's leading `package/` removed). */
