@@ -2,26 +2,7 @@
 // spectra made by products of Givens rotations, degenerate spectra, and rowProducts against a
 // plain two-lane loop (bit for bit, in both builds: the SIMD blocks keep each output's order).
 import { laneDot, rowProducts, stableHypot, symmetricEigen } from "../eigen";
-
-function allocF64(count: i32): usize {
-  return heap.alloc(<usize>max(count, 1) << 3);
-}
-function at(buffer: usize, index: i32): f64 {
-  return load<f64>(buffer + (<usize>index << 3));
-}
-function put(buffer: usize, index: i32, value: f64): void {
-  store<f64>(buffer + (<usize>index << 3), value);
-}
-
-/** Deterministic uniform numbers in [0, 1). */
-class Uniform {
-  state: u64;
-  constructor(seed: u64) { this.state = seed; }
-  next(): f64 {
-    this.state = this.state * 6364136223846793005 + 1442695040888963407;
-    return <f64>(this.state >> 11) * 1.1102230246251565e-16;
-  }
-}
+import { allocF64, at, put, Uniform } from "./buffers";
 
 /** M = Q diag(values) Q^T with Q a product of 3n random Givens rotations (applied to both sides). */
 function knownSpectrum(values: usize, n: i32, seed: u64): usize {

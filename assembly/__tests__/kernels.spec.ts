@@ -6,37 +6,8 @@ import { pairSum, SUM_BLOCK } from "../sums";
 import { activeModes, expSums } from "../expsum";
 import { sgdSteps } from "../sgd";
 import { vexp } from "../vexp";
+import { allocF64, at, put, copyF64, Uniform, relativeError } from "./buffers";
 
-// ---- buffers -------------------------------------------------------------------------------
-
-/** A heap block of `count` f64 values (at least one, so that count 0 has a valid address). */
-function allocF64(count: i32): usize {
-  return heap.alloc(<usize>max(count, 1) << 3);
-}
-
-function at(buffer: usize, index: i32): f64 {
-  return load<f64>(buffer + (<usize>index << 3));
-}
-
-function put(buffer: usize, index: i32, value: f64): void {
-  store<f64>(buffer + (<usize>index << 3), value);
-}
-
-function copyF64(from: usize, to: usize, count: i32): void {
-  memory.copy(to, from, <usize>count << 3);
-}
-
-/** Deterministic uniform numbers in [0, 1) (64-bit LCG, top 53 bits). */
-class Uniform {
-  state: u64;
-  constructor(seed: u64) {
-    this.state = seed;
-  }
-  next(): f64 {
-    this.state = this.state * 6364136223846793005 + 1442695040888963407;
-    return <f64>(this.state >> 11) * 1.1102230246251565e-16; // 2^-53
-  }
-}
 
 // ---- references ----------------------------------------------------------------------------
 
@@ -71,11 +42,6 @@ function canonicalSum(values: usize, count: i32): f64 {
   let sum = total0 + total1;
   if (count & 1) sum += at(values, even);
   return sum;
-}
-
-function relativeError(got: f64, expected: f64): f64 {
-  if (got == expected) return 0;
-  return Math.abs(got - expected) / Math.abs(expected);
 }
 
 /** Index of the first value whose bits differ between two buffers, or -1. */

@@ -3,26 +3,7 @@
 // logarithmic mean's special cases and its accuracy near x = y; the exponential step rule's
 // exactness for exponential decay (including underflow). Runs in both builds (SIMD and scalar).
 import { shellSums, shellStepDissipation, logarithmicMean } from "../shells";
-
-function allocF64(count: i32): usize {
-  return heap.alloc(<usize>max(count, 1) << 3);
-}
-function allocI32(count: i32): usize {
-  return heap.alloc(<usize>max(count, 1) << 2);
-}
-function at(buffer: usize, index: i32): f64 {
-  return load<f64>(buffer + (<usize>index << 3));
-}
-function put(buffer: usize, index: i32, value: f64): void {
-  store<f64>(buffer + (<usize>index << 3), value);
-}
-function putI32(buffer: usize, index: i32, value: i32): void {
-  store<i32>(buffer + (<usize>index << 2), value);
-}
-function relativeError(got: f64, expected: f64): f64 {
-  if (got == expected) return 0;
-  return Math.abs(got - expected) / Math.abs(expected);
-}
+import { allocF64, allocI32, at, put, putI32, relativeError } from "./buffers";
 
 describe("shellSums", () => {
   test("matches direct loops for segments of odd/even length and offset, across SUM_BLOCK, empty ones included", () => {

@@ -3,6 +3,7 @@
 // vexp exists only with SIMD; in the scalar run (as-pect.scalar.config.cjs) this file only
 // records that it was skipped.
 import { vexp, vexpNormal } from "../vexp";
+import { Uniform } from "./buffers";
 
 /** Smallest x with a normal (>= 2^-1022) result: ln(2^-1022) = -708.3964185322641. */
 const NORMAL_LIMIT: f64 = -708.3964185322641;
@@ -70,18 +71,6 @@ class ErrorStats {
       name + ": max " + this.max.toString() + " ulp at x = " + this.worstX.toString() +
       " (" + this.count.toString() + " values, " + this.exact.toString() + " equal to Math.exp)",
     );
-  }
-}
-
-/** Deterministic uniform numbers in [0, 1) (64-bit LCG, top 53 bits). */
-class Uniform {
-  state: u64;
-  constructor(seed: u64) {
-    this.state = seed;
-  }
-  next(): f64 {
-    this.state = this.state * 6364136223846793005 + 1442695040888963407;
-    return <f64>(this.state >> 11) * 1.1102230246251565e-16; // 2^-53
   }
 }
 
