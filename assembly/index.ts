@@ -9,3 +9,4 @@ export { sgdSteps } from './sgd';
 export const simd: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 export { shellSums, shellStepDissipation } from './shells';
 export { symmetricEigen, rowProducts } from './eigen';
+export { twoLayerError, twoLayerGradient, twoLayerField, twoLayerUpdate } from './two-layer';

@@ -36,3 +36,15 @@ export { heatMap } from './plot/heatmap.js';
 export type { HeatMapOptions } from './plot/heatmap.js';
 export { transportSolve } from './shells/transport.js';
 export type { TransportOptions, TransportResult, TransportMeta, TransportScheme, TransportBoundary, TransportLimiter } from './shells/transport.js';
+export {
+  featureLearningExponents, computeOptimal, modelBottleneck, dataBottleneck, richTimeExponent, richExponentLevels,
+  taskPhase, lazyRichCrossover, fromSobolevCircle,
+} from './feature-learning/theory.js';
+export type {
+  TheoryOptions, FeatureLearningExponents, ComputeOptimalOptions, ComputeOptimalResult, ComputeOptimalExponents, TaskPhase, PaquettePhase,
+  ModelBottleneckOptions, DataBottleneckOptions, BottleneckResult, ModelBottleneckResult, BottleneckAsymptote, LazyRichCrossover, TransientTerm,
+} from './feature-learning/theory.js';
+export { simulateFeatureLearning, MAX_MODEL_SIZE } from './feature-learning/simulate.js';
+export type { FeatureLearningSimulationOptions, FeatureLearningSimulationResult, FeatureLearningSimulationMeta } from './feature-learning/simulate.js';
+export { exactFiniteSize, MAX_EXACT_RANK } from './dmft/exact.js';
+export type { ExactFiniteSizeOptions, ExactFiniteSizeResult, ExactFiniteSizeMeta, ExactEquilibrium, ExactVarianceParts, ExactStandardErrors } from './dmft/exact.js';

@@ -1,7 +1,7 @@
 // The CLI's subcommands: one per API function, each option the API option's kebab-case name.
 import { readFileSync } from 'node:fs';
 import {
-  fromBordelon2024, fromKramp2026, fromPaquette2024, heatMap, lazy, ParameterError, powerLaw, shells, simulateSgd, taskDifficulty,
+  computeOptimal, featureLearningExponents, fromBordelon2024, fromKramp2026, fromPaquette2024, heatMap, lazy, ParameterError, powerLaw, shells, simulateSgd, taskDifficulty,
   toBordelon2024, toKramp2026, toPaquette2024, type ShellsResult,
 } from '../api.js';
 import type { OptionSpec } from './arguments.js';
@@ -33,6 +33,12 @@ const spectrumOptions: OptionSpec[] = [
   { name: 'targetScale', kind: 'number', help: 'c, target power of mode 1 (>= 0, default 1)' },
   { name: 'eigenvalues', kind: 'numbers', help: 'custom spectrum: comma list of eigenvalues (> 0), instead of alpha/beta/modes' },
   { name: 'targetPower', kind: 'numbers', help: 'custom spectrum: comma list of target powers (>= 0), same length' },
+];
+
+const theoryOptions: OptionSpec[] = [
+  { name: 'alpha', kind: 'number', help: 'capacity exponent: eigenvalues k^-alpha (> 1)' },
+  { name: 'beta', kind: 'number', help: 'source exponent: target power k^-(alpha beta + 1) (> 0)' },
+  { name: 'featureLearning', kind: 'number', help: 'feature-learning strength gamma (>= 0; 0 = lazy, any > 0 = rich exponents)' },
 ];
 
 const controlOptions: OptionSpec[] = [
@@ -220,5 +226,19 @@ export const commands: Record<string, Command> = {
         },
       };
     },
+  },
+  exponents: {
+    summary: 'closed-form scaling exponents (feature-learning.md §2-§3.9): time chi(beta), model/data bottlenecks, transients, task class and phase',
+    options: theoryOptions,
+    run: (options) => ({ value: featureLearningExponents(options as never) }),
+  },
+  'compute-optimal': {
+    summary: 'closed-form compute-optimal exponents (Table 1, feature-learning.md §3.9) and C^a, C^b, C^-r at --compute; '
+      + 'the numerical frontier of the full dynamics is not computed here (a later solver)',
+    options: [
+      ...theoryOptions,
+      { name: 'compute', kind: 'numbers', help: 'compute budgets C = N t (comma list, each > 0): adds N*, tau*, L* up to constants (the spec gives no prefactors)' },
+    ],
+    run: (options) => ({ value: computeOptimal(options as never) }),
   },
 };
