@@ -12,10 +12,10 @@ import { resolveEngine } from '../engine/registry.js';
 import { twoLayerKernels, type TwoLayerState } from '../engine/two-layer-kernels.js';
 import type { EngineChoice, EngineName } from '../engine/types.js';
 import { attachSerialisers } from '../result.js';
-import { NormalStream } from './simulate-random.js';
 import { powerLaw, resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
 import { checkNumber, checkOptions, optionalNumber } from '../validate.js';
+import { Random } from '../random.js';
 
 /** Options of simulateFeatureLearning(). */
 export interface FeatureLearningSimulationOptions extends Omit<SpectrumOptions, 'headModes'>, RunControl {
@@ -87,7 +87,7 @@ const CONVENTIONS = 'feature-learning.md §1.2-§1.7 (reconstructed normalisatio
   + 'p_k = lambda_k w*_k^2 = c k^-(alpha beta + 1); A0 entries N(0,1); f = w.A psi / N; w(0) = 0; '
   + 'L = sum_k lambda_k v_k^2 (no 1/2, identical to the package convention); steps t, gradient-flow time eta t';
 
-const GENERATOR = 'xoshiro128** seeded by splitmix32, Box-Muller normals: the stream of src/random.ts (drawn in bulk by src/feature-learning/simulate-random.ts), generated in TypeScript for every engine. '
+const GENERATOR = 'xoshiro128** seeded by splitmix32, Box-Muller normals: the stream of src/random.ts (drawn in bulk by Random.fillNormals), generated in TypeScript for every engine. '
   + 'Run r uses Random(seed + r) and draws, in this order: A0 (N x M, row-major), then the P x M data set (data reuse), '
   + 'then each step\'s B x M batch (online, finite B); feature psi_k = sqrt(lambda_k) z_k';
 
@@ -189,9 +189,9 @@ export function simulateFeatureLearning(options: FeatureLearningSimulationOption
     state.view('teacher').set(teacher);
     state.view('eigenvalues').set(eigenvalues);
     for (let run = 0; run < seeds; run++) {
-      const random = new NormalStream(seed + run); // the stream of new Random(seed + run)
-      random.fill(state.view('features'), n * m);
-      if (reuse) random.fill(state.view('data'), rows * m, scale);
+      const random = new Random(seed + run);
+      random.fillNormals(state.view('features'), n * m);
+      if (reuse) random.fillNormals(state.view('data'), rows * m, scale);
       state.view('readout').fill(0);
       state.view('combined').fill(0);
       if (rich) {
@@ -217,7 +217,7 @@ export function simulateFeatureLearning(options: FeatureLearningSimulationOption
           if (++record === steps.length) break;
         }
         if (!reuse) {
-          if (rows > 0) random.fill(state.view('data'), rows * m, scale);
+          if (rows > 0) random.fillNormals(state.view('data'), rows * m, scale);
           state.gradient();
         }
         state.field();
