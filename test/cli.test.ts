@@ -3,7 +3,6 @@
 // plain-TypeScript loop of the exact SGD second-moment recursion (CONVENTIONS.md), the output
 // formats against each other, --help against the command table, and bad input against the
 // documented contract: exit code 2 and one line on stderr naming the option in kebab-case.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,30 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kebab } from '../src/cli/arguments.js';
 import { commands } from '../src/cli/commands.js';
+import { cli, json } from './cli-runner.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI (asynchronously, so that the tests below can run several processes at once). */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Runs a command that must succeed with --json and returns the parsed object. */
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const run = await cli(...args, '--json');
-  expect(run.stderr, `stderr of ${args.join(' ')}`).toBe('');
-  expect(run.status).toBe(0);
-  const lines = run.stdout.trim().split('\n');
-  expect(lines.length, 'one JSON object on one line').toBe(1);
-  return JSON.parse(lines[0]);
-}
 
 /** Largest relative difference of two arrays. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,31 +1,9 @@
 // The closed-form theory on the command line (`node dist/cli.js exponents | compute-optimal`, built
 // by `npm run build`): values against Table 1 of feature-learning.md §3.9 and §0, the help text, and
 // bad input against the documented contract (exit code 2, one stderr line naming the kebab-case option).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cli, json } from '../cli-runner.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const run = await cli(...args, '--json');
-  expect(run.stderr, `stderr of ${args.join(' ')}`).toBe('');
-  expect(run.status).toBe(0);
-  const lines = run.stdout.trim().split('\n');
-  expect(lines.length, 'one JSON object on one line').toBe(1);
-  return JSON.parse(lines[0]);
-}
 
 describe('scaling-dynamics exponents', () => {
   it('hard task: lazy beta, rich 2 beta/(1 + beta), bottleneck exponents, phase', async () => {
