@@ -7,34 +7,7 @@
 // same bits): a dot product or sum over an index runs two lanes (even and odd indices) that are
 // added at the end, then the odd leftover term; no fused multiply-add; row updates v += c * a
 // are applied row after row, each element rounded once per row.
-
-/** sum_k a_k b_k in the two-lane order. */
-@inline function dot(a: usize, b: usize, count: i32): f64 {
-  const even = count & ~1;
-  let lane0: f64 = 0;
-  let lane1: f64 = 0;
-  if (ASC_FEATURE_SIMD) {
-    let total = f64x2.splat(0);
-    for (let k = 0; k < even; k += 2) {
-      const offset = <usize>k << 3;
-      total = f64x2.add(total, f64x2.mul(v128.load(a + offset), v128.load(b + offset)));
-    }
-    lane0 = f64x2.extract_lane(total, 0);
-    lane1 = f64x2.extract_lane(total, 1);
-  } else {
-    for (let k = 0; k < even; k += 2) {
-      const offset = <usize>k << 3;
-      lane0 += load<f64>(a + offset) * load<f64>(b + offset);
-      lane1 += load<f64>(a + offset, 8) * load<f64>(b + offset, 8);
-    }
-  }
-  let sum = lane0 + lane1;
-  if (count & 1) {
-    const offset = <usize>even << 3;
-    sum += load<f64>(a + offset) * load<f64>(b + offset);
-  }
-  return sum;
-}
+import { laneDot } from './eigen';
 
 /** y_k <- y_k + c x_k for k < count. */
 @inline function axpy(y: usize, x: usize, c: f64, count: i32): void {
@@ -160,7 +133,7 @@ export function twoLayerGradient(
   let squares: f64 = 0;
   for (let mu = 0; mu < rows; mu++) {
     const row = data + <usize>mu * rowBytes;
-    const r = dot(row, error, m);
+    const r = laneDot(row, error, m);
     store<f64>(residual + (<usize>mu << 3), r);
     squares += r * r;
     axpy(gradient, row, r / count, m);
@@ -172,7 +145,7 @@ export function twoLayerGradient(
 export function twoLayerField(features: usize, gradient: usize, field: usize, n: i32, m: i32): void {
   const rowBytes = <usize>m << 3;
   for (let i = 0; i < n; i++) {
-    store<f64>(field + (<usize>i << 3), dot(features + <usize>i * rowBytes, gradient, m));
+    store<f64>(field + (<usize>i << 3), laneDot(features + <usize>i * rowBytes, gradient, m));
   }
 }
 
@@ -200,7 +173,7 @@ export function twoLayerUpdate(
     const row = mixing + <usize>i * rowBytes;
     const offset = <usize>i << 3;
     const old = load<f64>(readout + offset);
-    const next = old + learningRate * dot(row, field, n);
+    const next = old + learningRate * laneDot(row, field, n);
     store<f64>(readout + offset, next);
     axpy(row, field, featureRate * old, n);
     axpy(combined, row, next, n);

@@ -6,6 +6,7 @@
 import { EngineError } from '../errors.js';
 import type { Engine } from './types.js';
 import { Arena, type SolverExports } from './wasm.js';
+import { laneDot } from '../linalg/row-products.js';
 
 /** The exports of assembly/two-layer.ts (exported from assembly/index.ts). */
 interface TwoLayerExports extends SolverExports {
@@ -57,20 +58,6 @@ export interface TwoLayerKernels {
   start(shape: TwoLayerShape): TwoLayerState;
 }
 
-/** sum_k a_k b_k over `count` terms from the offsets given, in the two-lane order. */
-function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, count: number): number {
-  const even = count & ~1;
-  let lane0 = 0;
-  let lane1 = 0;
-  for (let k = 0; k < even; k += 2) {
-    lane0 += a[aOffset + k] * b[bOffset + k];
-    lane1 += a[aOffset + k + 1] * b[bOffset + k + 1];
-  }
-  let sum = lane0 + lane1;
-  if (count & 1) sum += a[aOffset + even] * b[bOffset + even];
-  return sum;
-}
-
 /** Same loop as twoLayerError in assembly/two-layer.ts. */
 export function twoLayerError(
   features: Float64Array, combined: Float64Array, teacher: Float64Array, eigenvalues: Float64Array, error: Float64Array, n: number, m: number,
@@ -105,7 +92,7 @@ export function twoLayerGradient(
   let squares = 0;
   for (let mu = 0; mu < rows; mu++) {
     const row = mu * m;
-    const r = dot(data, row, error, 0, m);
+    const r = laneDot(data, row, error, 0, m);
     residual[mu] = r;
     squares += r * r;
     const c = r / rows;
@@ -116,7 +103,7 @@ export function twoLayerGradient(
 
 /** Same loop as twoLayerField in assembly/two-layer.ts. */
 export function twoLayerField(features: Float64Array, gradient: Float64Array, field: Float64Array, n: number, m: number): void {
-  for (let i = 0; i < n; i++) field[i] = dot(features, i * m, gradient, 0, m);
+  for (let i = 0; i < n; i++) field[i] = laneDot(features, i * m, gradient, 0, m);
 }
 
 /** Same loop as twoLayerUpdate in assembly/two-layer.ts (mixing undefined: the lazy model). */
@@ -136,7 +123,7 @@ export function twoLayerUpdate(
   for (let i = 0; i < n; i++) {
     const row = i * n;
     const old = readout[i];
-    const next = old + learningRate * dot(mixing, row, field, 0, n);
+    const next = old + learningRate * laneDot(mixing, row, field, 0, n);
     readout[i] = next;
     const c = featureRate * old;
     for (let j = 0; j < n; j++) mixing[row + j] += c * field[j];
