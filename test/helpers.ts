@@ -8,11 +8,19 @@ export * from '../src/core.js';
 /** The engines every cross-engine test runs. */
 export const ENGINES = ['wasm-simd', 'wasm', 'js'] as const;
 
-/** Instantiates both builds from build/ (idempotent). */
+/**
+ * Folder of the two .wasm builds: build/ (npm test builds it), or SCALING_DYNAMICS_WASM_DIR for a
+ * private build (see CONTRIBUTING notes in README "Design notes").
+ */
+const wasmDirectory = process.env.SCALING_DYNAMICS_WASM_DIR
+  ? new URL(`file://${process.env.SCALING_DYNAMICS_WASM_DIR.replace(/\/?$/, '/')}`)
+  : new URL('../build/', import.meta.url);
+
+/** Instantiates both builds (idempotent). */
 export async function initEngines() {
   return init({
-    simd: readFileSync(new URL('../build/solver.simd.wasm', import.meta.url)),
-    scalar: readFileSync(new URL('../build/solver.wasm', import.meta.url)),
+    simd: readFileSync(new URL('solver.simd.wasm', wasmDirectory)),
+    scalar: readFileSync(new URL('solver.wasm', wasmDirectory)),
   });
 }
 
