@@ -36,7 +36,7 @@ export function stableHypot(a: f64, b: f64): f64 {
 }
 
 /**
- * Eigendecomposition of the symmetric n x n row-major matrix at `matrix` (lower triangle read), in
+ * Eigendecomposition of the symmetric n x n row-major matrix at `matrix` (upper triangle, column >= row, read), in
  * place: on return row i of `matrix` is the unit eigenvector u_i and `eigenvalues` (n values) holds
  * the eigenvalues in descending order. `work` is scratch for n values. Returns 0, or -1 if some
  * eigenvalue needed more than MAX_QL_ITERATIONS QL iterations or came out non-finite.

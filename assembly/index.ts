@@ -10,3 +10,6 @@ export const simd: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 export { shellSums, shellStepDissipation } from './shells';
 export { symmetricEigen, rowProducts } from './eigen';
 export { twoLayerError, twoLayerGradient, twoLayerField, twoLayerUpdate } from './two-layer';
+export { flDmftModes } from './fl-dmft';
+export { dmftNewton, dmftNodeSums, dmftPairSums, dmftBiasSum } from './dmft';
+export { lazyTtiLags } from './lazy-tti';

@@ -5,6 +5,9 @@ import {
   toBordelon2024, toKramp2026, toPaquette2024, type ShellsResult,
 } from '../api.js';
 import type { OptionSpec } from './arguments.js';
+import { dmftCommand } from './dmft-command.js';
+import { doubleDescentCommand } from './double-descent-command.js';
+import { frontierOptions, randomFeaturesCommand, runFrontier } from './random-features-command.js';
 
 /** What a command returns for printing. */
 export interface CommandOutput {
@@ -16,6 +19,8 @@ export interface CommandOutput {
   plot?: { title: string; xLabel: string; series: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[] };
   /** A ready SVG document for --svg, instead of a line chart of `plot`. */
   svgDocument?: () => string;
+  /** Lines printed after the table (e.g. fitted exponents); not part of --json or --csv. */
+  summary?: string[];
 }
 
 /** One subcommand. */
@@ -234,11 +239,20 @@ export const commands: Record<string, Command> = {
   },
   'compute-optimal': {
     summary: 'closed-form compute-optimal exponents (Table 1, feature-learning.md §3.9) and C^a, C^b, C^-r at --compute; '
-      + 'the numerical frontier of the full dynamics is not computed here (a later solver)',
+      + 'with --model-sizes also the numerical frontier of the full dynamics (without it the numerical frontier is not computed here)',
     options: [
       ...theoryOptions,
       { name: 'compute', kind: 'numbers', help: 'compute budgets C = N t (comma list, each > 0): adds N*, tau*, L* up to constants (the spec gives no prefactors)' },
+      ...frontierOptions,
     ],
-    run: (options) => ({ value: computeOptimal(options as never) }),
+    run(options) {
+      const { alpha, beta, featureLearning, compute } = options;
+      const closedForm = computeOptimal({ alpha, beta, featureLearning, ...(compute !== undefined ? { compute } : {}) } as never);
+      return Object.keys(options).some((key) => !['alpha', 'beta', 'featureLearning', 'compute', 'onProgress'].includes(key))
+        ? runFrontier(options, closedForm) : { value: closedForm };
+    },
   },
+  dmft: dmftCommand,
+  'double-descent': doubleDescentCommand,
+  'random-features': randomFeaturesCommand,
 };

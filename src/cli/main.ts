@@ -107,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
   else if (csv && output.curve) process.stdout.write(toCSV(output.curve));
   else if (output.curve) process.stdout.write(`${table(output.curve)}\n`);
   else process.stdout.write(`${JSON.stringify(toPlain(output.value), null, 2)}\n`);
+  if (output.summary && !json && !csv) process.stdout.write(`${output.summary.join('\n')}\n`);
   return 0;
 }
 

@@ -17,7 +17,7 @@ interface EigenExports extends SolverExports {
 /** Dense kernels on one engine. */
 export interface EigenKernels {
   /**
-   * Eigendecomposition of the symmetric n x n row-major `matrix` (lower triangle read): on return
+   * Eigendecomposition of the symmetric n x n row-major `matrix` (upper triangle, column >= row, read): on return
    * row i of `matrix` is the unit eigenvector u_i and `eigenvalues` is descending. Throws an
    * EngineError if the QL iteration does not converge.
    */

@@ -27,7 +27,7 @@ export function stableHypot(a: number, b: number): number {
 
 /**
  * Eigendecomposition M = U^T diag(lambda) U of the symmetric n x n matrix `matrix` (row-major; only
- * its lower triangle is read), in place and without allocation.
+ * its upper triangle, column >= row, is read), in place and without allocation.
  *
  * On return `matrix` holds the orthonormal eigenvectors as ROWS (row i is u_i) and `eigenvalues`
  * the eigenvalues in descending order. `work` is scratch of length n.

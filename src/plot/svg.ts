@@ -20,6 +20,17 @@ export interface ChartOptions {
   logY?: boolean;
   width?: number;
   height?: number;
+  /** Points to mark (drawn over the curves, e.g. an optimal stopping time); none by default. */
+  markers?: ChartMarker[];
+  /** Where the legend goes: 'inside' the plot's top right corner (default) or in a margin to the 'right'. */
+  legend?: 'inside' | 'right';
+}
+
+/** A marked point: a circle at (x, y), dotted guides to both axes, and its label at the foot of the vertical guide. */
+export interface ChartMarker {
+  label: string;
+  x: number;
+  y: number;
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -61,7 +72,7 @@ export function lineChart(series: Series[], options: ChartOptions = {}): string 
   const height = options.height ?? 480;
   const logX = options.logX ?? true;
   const logY = options.logY ?? true;
-  const margin = { left: 78, right: 20, top: options.title ? 40 : 16, bottom: 56 };
+  const margin = { left: 78, right: options.legend === 'right' ? 210 : 20, top: options.title ? 40 : 16, bottom: 56 };
   const usable = (v: number, log: boolean) => Number.isFinite(v) && (!log || v > 0);
   let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
   for (const s of series) {
@@ -107,10 +118,25 @@ export function lineChart(series: Series[], options: ChartOptions = {}): string 
     }
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${points.join(' ')}"/>`);
     const ly = margin.top + 16 + index * 18;
-    const lx = margin.left + plotWidth - 200;
+    const lx = options.legend === 'right' ? margin.left + plotWidth + 12 : margin.left + plotWidth - 200;
     parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       `<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${escape(s.label)}</text>`);
   });
+  for (const marker of options.markers ?? []) parts.push(...markerParts(marker, px, py, usable(marker.x, logX) && usable(marker.y, logY), margin, plotHeight));
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
+}
+
+/** SVG elements of one marker (nothing when its point cannot be drawn on these axes). */
+function markerParts(marker: ChartMarker, px: (v: number) => number, py: (v: number) => number, drawable: boolean,
+  margin: { left: number; top: number }, plotHeight: number): string[] {
+  if (!drawable) return [];
+  const x = px(marker.x).toFixed(2);
+  const y = py(marker.y).toFixed(2);
+  return [
+    `<line x1="${x}" y1="${y}" x2="${x}" y2="${margin.top + plotHeight}" stroke="#000" stroke-dasharray="2 3"/>`,
+    `<line x1="${margin.left}" y1="${y}" x2="${x}" y2="${y}" stroke="#000" stroke-dasharray="2 3"/>`,
+    `<circle cx="${x}" cy="${y}" r="5" fill="#000"/>`,
+    `<text x="${(Number(x) + 6).toFixed(2)}" y="${(margin.top + plotHeight - 8).toFixed(2)}">${escape(marker.label)}</text>`,
+  ];
 }

@@ -17,12 +17,13 @@ const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 
 /**
- * Packed size budget. Measured 246 kB with the lazy, shells, operator and transport modules: the
+ * Packed size budget. Measured 246 kB with the lazy, shells, operator and transport modules, 469 kB
+ * with the finite-data DMFT and the feature-learning solvers added: the
  * ESM chunk and the CommonJS build each carry the whole (unminified, commented) library, plus two
  * .wasm builds, the base64 inline entry and the single-file calculator. The budget catches
  * accidental additions (tests, sources, duplicated wasm), not growth by new modules.
  */
-const PACKED_BUDGET_BYTES = 320_000;
+const PACKED_BUDGET_BYTES = 600_000;
 
 interface TarEntry {
   /** Path inside the package (the tarball's leading `package/` removed). */
