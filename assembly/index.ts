@@ -13,3 +13,4 @@ export { twoLayerError, twoLayerGradient, twoLayerField, twoLayerUpdate } from '
 export { flDmftModes } from './fl-dmft';
 export { dmftNewton, dmftNodeSums, dmftPairSums, dmftBiasSum } from './dmft';
 export { lazyTtiLags } from './lazy-tti';
+export { featureSpaceSweep } from './feature-space';

@@ -43,32 +43,32 @@ describe('computeOptimalFrontier', () => {
     }
   });
 
-  it('F16 rich hard task (alpha 2, beta 0.5, gamma 1): slope 0.40 +- 0.04 over C = 2e2..5e4', () => {
+  it('F16 rich hard task (alpha 2, beta 0.5, gamma 1): slope 0.40 +- 0.04 over the interior window (> 2 decades)', () => {
     // N = 16..256 (sqrt 2 apart), M = 4096, 4 projections per N (nested: the rows of A0 for N are the
     // first N rows of those for larger N, so neighbouring curves share their randomness), gradient
     // flow. maxCompute 2e5 stops each curve at tau = 2e5 / N: the N = 256 curve runs to tau ~ 800
-    // instead of the ~1.6e4 the small N need, which makes this check affordable (~20 s instead of
-    // ~300 s). The minimising N is interior from C ~ 200 to ~ 6e4-9e4 (the default window); the
-    // fixed 2.4-decade window 2e2..5e4 lies inside it for every seed set tried.
+    // instead of the ~1.2e4 the small N need, which makes this check affordable (~8 s with the
+    // WebAssembly sweep instead of minutes). Fit window: the default rule (compute budgets whose
+    // minimising N is interior to 16..256), which spans 2.2-2.9 decades between C ~ 50-400 and
+    // C ~ 5e4-1.2e5 depending on the projections.
     // Tolerance +-0.04: the spec's F16 tolerance for the rich hard task. Seed dependence measured
-    // (4 projections per set, seed = 1, 5, 9, ..., 25: seven disjoint sets): SEEDNUMBERS.
-    // The slope drifts with the window (pre-asymptotic curvature, spec §5 Fig. 4): 0.41-0.44 over
-    // 1e2..1e4, 0.36-0.41 over 1e3..1e5 for the same sets.
+    // (4 projections per set, seed = 1, 5, 9, ..., 37: ten disjoint sets), default window: 0.388,
+    // 0.407, 0.388, 0.389, 0.398, 0.391, 0.394, 0.377, 0.382, 0.378 (mean 0.389, sd 0.009); fixed
+    // window 2e2..5e4: 0.391, 0.409, 0.375, 0.387, 0.396, 0.387, 0.381, 0.376, 0.384, 0.375 (also
+    // checked below). With 1 projection per N the slope scatters 0.29-0.48, hence the 4.
+    // The slope drifts with the window (pre-asymptotic curvature, spec §5 Fig. 4): 0.34-0.44 over
+    // 1e2..1e4, 0.36-0.42 over 1e3..1e5 for the same sets. This test runs the first set (seed 1).
     const frontier = computeOptimalFrontier({
       alpha: 2, beta: 0.5, modes: 4096, modelSizes: SIZES.slice(2), featureLearning: 1, seeds: 4, seed: 1,
-      times: 'log:0.1:12500:241', maxCompute: 2e5, window: { from: 2e2, to: 5e4 },
+      times: 'log:0.1:12500:241', maxCompute: 2e5,
     });
     expect(frontier.meta.methods).toEqual(['feature-space']);
     expect(frontier.theory.lossExponent).toBeCloseTo(0.4, 12);
     expect(frontier.fit.decades).toBeGreaterThan(2);
+    expect(frontier.fit.to).toBeLessThanOrEqual(2e5);
     expect(Math.abs(frontier.fit.exponent - 0.4)).toBeLessThan(0.04);
-    // the fixed window is inside the interior-minimiser window (the envelope is a true minimum over N there)
-    for (let c = 0; c < frontier.compute.length; c++) {
-      if (frontier.compute[c] >= 2e2 && frontier.compute[c] <= 5e4) {
-        expect(frontier.optimalModelSize[c]).toBeGreaterThan(16);
-        expect(frontier.optimalModelSize[c]).toBeLessThan(256);
-      }
-    }
+    const fixed = fitPowerLaw(frontier.compute, frontier.envelope.map((value) => (Number.isFinite(value) ? value : 0)), { from: 2e2, to: 5e4 });
+    expect(Math.abs(fixed.exponent - 0.4)).toBeLessThan(0.04);
   });
 
   it('maxCompute only drops curve points beyond C = maxCompute', () => {
@@ -79,7 +79,6 @@ describe('computeOptimalFrontier', () => {
     const full = computeOptimalFrontier(options);
     const cut = computeOptimalFrontier({ ...options, maxCompute: 2e4 });
     expect(cut.meta.parameters.maxCompute).toBe(2e4);
-    expect(cut.curves[0].times.length).toBe(81);
     expect(cut.curves[3].times.length).toBeLessThan(60);
     cut.curves.forEach((curve, i) => {
       const count = curve.times.length;
