@@ -26,7 +26,7 @@ export const dmftOptions: OptionSpec[] = [
   { name: 'temperature', kind: 'number', help: 'Langevin temperature (>= 0, default 0; the spec\'s T / P)' },
   { name: 'labelNoise', kind: 'number', help: 'label-noise variance sigma^2 (>= 0, default 0)' },
   { name: 'initVariance', kind: 'number', help: 'initial weight variance sigma_0^2 (>= 0, default 0)' },
-  { name: 'learningRate', kind: 'number', help: 'gradient descent (not yet supported by the DMFT solver: an error names the alternatives)' },
+  { name: 'learningRate', kind: 'number', help: 'gradient descent with this eta (> 0): times are step counts; needs eta h_max < 2 (h_max: right edge of the spectrum of the data Hessian; an error gives the bound)' },
   { name: 'includeNoise', kind: 'boolean', help: 'report loss + sigma^2 instead of the excess loss' },
   { name: 'times', kind: 'times', help: "times (package units, t = P x the spec's t): '0,10,100' or log:FROM:TO:COUNT (default log:1:1e4:41)" },
   { name: 'earlyStopping', kind: 'boolean', help: 'locate the minimum of the loss over the times\' range (golden section on log t); null when monotone' },

@@ -156,6 +156,7 @@ export const frontierOptions: OptionSpec[] = [
   ...modelOptions.slice(3, 10).filter((option) => option.name !== 'modes'),
   { name: 'fitFrom', kind: 'number', help: 'numerical frontier: start of the compute window of the fit (default: interior minimisers)' },
   { name: 'fitTo', kind: 'number', help: 'numerical frontier: end of the compute window of the fit' },
+  { name: 'maxCompute', kind: 'number', help: 'numerical frontier: stop each curve once C = N t reaches this compute (> 0; saves the long tails of large N)' },
 ];
 
 /** The numerical compute-optimal frontier for `compute-optimal --model-sizes ...`, beside the closed form. */

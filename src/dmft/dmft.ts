@@ -62,7 +62,8 @@ const DEFAULT_TIMES = { from: 1, to: 1e4, count: 41, spacing: 'log' } as const;
  * w(0) ~ N(0, initVariance I): the DMFT of spec dmft-random-features.md §5-§7 [R][V]
  * (a reconstruction of Kramp, Lindner & Helias 2026), the same quantities and field names as
  * exactFiniteSize(). With learningRate: gradient descent, times are step counts (spec §9: the same
- * kappa(s) at s(z) = (1 - z)/(eta z); learningRate x h_max < 1).
+ * kappa(s) at s(z) = (1 - z)/(eta z); learningRate x h_max < 2, with h_max the right edge of the
+ * spectrum of G/P + weightDecay; modes above 1/learningRate oscillate).
  *
  * Method (spec §10): kappa(s) of kappa = s + weightDecay + (kappa/P) sum lambda/(lambda + kappa) on
  * a Talbot contour (talbotNodes nodes) by bisection on the real axis and Newton continuation;
@@ -71,8 +72,10 @@ const DEFAULT_TIMES = { from: 1, to: 1e4, count: 41, spacing: 'log' } as const;
  * Power laws with many modes (or modes: Infinity) are compressed (exact head, log-k quadrature, tail node).
  *
  * Descent (spec §9) [R]: the coefficient of z^n of F(s(z))/(eta z) is inverted by the Talbot rule in
- * w (z = e^(-eta w), time eta (n + 1), s = (e^(eta w) - 1)/eta) for n >= 0.27 talbotNodes, and by the
- * trapezoid rule on a circle |z| = r < 1 for fewer steps.
+ * w (z = e^(-eta w), time eta (n + 1), s = (e^(eta w) - 1)/eta) for n >= 0.27 talbotNodes; with
+ * oscillating modes (learningRate x h_max >= 1) by two Talbot contours, around Im eta w = 0 and
+ * Im eta w = pi (src/dmft/descent-rule.ts), for n >= 0.54 talbotNodes while the oscillating part
+ * (<= (learningRate h_max - 1)^n) exceeds e^-45; and by the trapezoid rule on a circle |z| = r < 1 for fewer steps.
  *
  * Conversion (spec, "Mapping"): t = t_m / P, gamma = P weightDecay, T = P temperature, eta = eta_m / P; loss = 2 E_test.
  *
@@ -123,7 +126,7 @@ export function dmft(options: DmftOptions): DmftResult {
         outsidePower: problem.modes.outsidePower,
         parameters: { ...problem.described, earlyStopping: given.earlyStopping === true },
         reconstruction: 'spec §5 (kappa equation, two-resolvent 1/(1-Q)), §6 (Phi_m, bias-variance), §7(b) (static limit): [R][V]; training-loss forms derived from the same equivalents [R]'
-          + (problem.parameters.learningRate === undefined ? '' : '; §9 gradient descent by the z-transform (Talbot rule in w = -ln z / eta, circle for few steps) [R]'),
+          + (problem.parameters.learningRate === undefined ? '' : '; §9 gradient descent by the z-transform (Talbot rule in w = -ln z / eta, split around Im eta w = pi with oscillating modes, circle for few steps) [R]'),
       },
     };
     return attachSerialisers(result);

@@ -16,7 +16,8 @@
 // The null-space atom of A (weight P kappa_null at h = weightDecay, N > P) is split off exactly and
 // enters the 1-D terms in closed form (no cancellation of its linear growth at late times).
 // Gradient descent (spec §9): every transform is evaluated at s(z) = (1 - z)/(eta z) and the
-// coefficient of z^n is inverted (Talbot rule in w = -ln(z)/eta, or a circle |z| = r for few steps).
+// coefficient of z^n is inverted (Talbot rule in w = -ln(z)/eta, split into two contours when modes
+// oscillate, or a circle |z| = r for few steps; src/dmft/descent-rule.ts).
 import { checkBudget } from '../budget.js';
 import { CONTROL_KEYS, Monitor, now, type RunControl } from '../control.js';
 import { dmftKernels, NODE_SUMS, type DmftModeKernels } from '../engine/dmft-kernels.js';
@@ -27,6 +28,7 @@ import { MAX_SCALE, resolveSpectrum, type SpectrumOptions } from '../spectrum/sp
 import type { TimeGrid } from '../time-grid.js';
 import { checkNumber, checkOptions, optionalBoolean, optionalNumber } from '../validate.js';
 import { compressModes, continueKappa, realKappa, staticKappa, type CompressionOptions, type DmftModeSet } from './kappa.js';
+import { circleNodes, descentPoint, descentTalbotNodes, type DescentSegment } from './descent-rule.js';
 import { productRule, talbotRule } from './talbot.js';
 
 /** Options of dmft() and prepareDmft() (package units, CONVENTIONS.md). */
@@ -50,8 +52,8 @@ export interface DmftOptions extends Omit<SpectrumOptions, 'headModes'>, RunCont
   /**
    * Gradient descent with this learning rate (times are then step counts; spec §9 z-transform;
    * Langevin noise sqrt(2 learningRate temperature) per step, the unadjusted Langevin algorithm):
-   * requires learningRate x h_max < 1 (h_max the right edge of the spectrum of G/P + weightDecay;
-   * >= 2 diverges, [1, 2) is not yet supported).
+   * requires learningRate x h_max < 2 (h_max the right edge of the spectrum of G/P + weightDecay; >= 2
+   * diverges). Between 1 and 2 the modes h > 1/learningRate oscillate (1 - learningRate h < 0).
    */
   learningRate?: number;
   /** Times t_m (default log-spaced 1..10^4, 41 points); used by dmft(), ignored by prepareDmft(). */
@@ -160,8 +162,13 @@ export interface DmftParameters {
 export interface DmftInternalOptions extends CompressionOptions {
   /** 'auto' (default): 1-D for an isotropic teacher, 2-D otherwise; '2d' forces the product rule (Ward identity D8). */
   teacherTransform?: 'auto' | '2d';
-  /** Descent: smallest step count inverted by the Talbot rule in w (default ceil(DESCENT_TALBOT_RATIO M_T)); fewer steps use the circle. */
+  /**
+   * Descent: smallest step count inverted by the Talbot rule in w (default ceil(DESCENT_TALBOT_RATIO M_T),
+   * ceil(DESCENT_SPLIT_RATIO M_T) for the split rule); fewer steps use the circle.
+   */
   descentTalbotSteps?: number;
+  /** Descent: 'auto' (default): the split contour only with oscillating modes (learningRate h_max > 1); 'split' always. */
+  descentRule?: 'auto' | 'split';
 }
 
 /** Option names of dmft(). */
@@ -204,12 +211,14 @@ export function resolveDmftOptions(functionName: string, options: DmftOptions, k
 /** Relative spread of omega_i = p_i / (m_i lambda_i) below which the teacher counts as isotropic. */
 const ISOTROPY = 1e-12;
 /**
- * Descent, fewer steps n < n0: trapezoid rule with CIRCLE_NODES points on |z| = r = 10^(-2/n0)
- * (aliasing r^CIRCLE_NODES <= 1e-14 for n0 <= 18; round-off amplified by r^-n <= 1e2 in 1-D, 1e4 in 2-D).
+ * Descent, fewer steps n < n0: trapezoid rule with max(CIRCLE_NODES, 7 n0) points on |z| = r = 10^(-2/n0)
+ * (aliasing r^points <= 1e-14; round-off amplified by r^-n <= 1e2 in 1-D, 1e4 in 2-D).
  */
 const CIRCLE_NODES = 128;
 /** Descent: the Talbot rule in w is used once n + 1 > ratio x M_T (|Im eta w| < pi: one period strip of w). */
 const DESCENT_TALBOT_RATIO = 0.27;
+/** Split rule (oscillating modes): both contours in |Im eta w| < pi/2, n + 1 > 2 x 0.2645 (M_T - 1); with margin. */
+const DESCENT_SPLIT_RATIO = 0.54;
 /** weightDecay x t beyond which the transients (<= e^(-weightDecay t)) are negligible. */
 const SETTLED = 45;
 /** Below this relative distance of two kappas the two-point sums are summed directly. */
@@ -269,16 +278,7 @@ export function descentThermalConstants(modes: DmftModeSet, parameters: DmftPara
   const eta = parameters.learningRate as number;
   const P = parameters.dataSize;
   const target = -2 / eta + parameters.weightDecay;
-  let high = edgeKappa(modes, P);
-  let trace = 0;
-  for (let i = 0; i < modes.eigenvalues.length; i++) trace += Math.abs(modes.multiplicity[i]) * modes.eigenvalues[i];
-  let low = target - 2 * trace / P - Math.abs(target) - 1;
-  for (let iteration = 0; iteration < 200 && high - low > 1e-15 * Math.abs(low); iteration++) {
-    const middle = (low + high) / 2;
-    if (zOfKappa(modes, P, middle) < target) low = middle;
-    else high = middle;
-  }
-  const kappa = (low + high) / 2;
+  const kappa = leftKappa(modes, P, target);
   // A(s') = P (kappa'/z' - 1); regular part P X/(1 - X), X = (1/P) sum m lambda^2 / ((lambda + kappa_null)(lambda + kappa'))
   let x = 0;
   for (let i = 0; i < modes.eigenvalues.length; i++) {
@@ -294,22 +294,35 @@ export function descentThermalConstants(modes: DmftModeSet, parameters: DmftPara
 
 /**
  * Stability of gradient descent (spec §9): learningRate x h_max < 2, else the iteration diverges
- * (ParameterError naming learningRate, its value and the bound 2/h_max). The DMFT's descent rule
- * (Talbot contour in w with s = (e^(eta w) - 1)/eta) needs every mode to contract monotonically,
- * learningRate x h_max < 1; between 1 and 2 (oscillating modes) it is not yet supported.
+ * (ParameterError naming learningRate, its value and the bound 2/h_max). Returns h_max (NaN for flow).
+ * Between 1 and 2 the modes above 1/learningRate oscillate; prepareDmft() then uses the split rule.
  */
-export function checkDescent(modes: DmftModeSet, parameters: DmftParameters): void {
+export function checkDescent(modes: DmftModeSet, parameters: DmftParameters): number {
   const eta = parameters.learningRate;
-  if (eta === undefined) return;
+  if (eta === undefined) return NaN;
   const edge = spectralEdge(modes, parameters.dataSize, parameters.weightDecay);
   if (!(eta * edge < 2)) {
     throw new ParameterError('learningRate', eta, `a number < ${2 / edge} (2 / h_max, h_max = ${edge} the right edge of the spectrum of G/P + weightDecay)`,
       `learningRate x h_max = ${eta * edge} >= 2: gradient descent diverges`);
   }
-  if (!(eta * edge < 1)) {
-    throw new ParameterError('learningRate', eta, `a number < ${1 / edge} (1 / h_max, h_max = ${edge}) for the DMFT`,
-      `learningRate x h_max = ${eta * edge} in [1, 2): descent converges but with oscillating modes, not yet supported by the DMFT (use exactFiniteSize)`);
+  return edge;
+}
+
+/**
+ * kappa at real z = s + weightDecay left of the spectrum (s < -h_max): the root of z(kappa) = z
+ * below the branch point kappa* (z(kappa) increases from -infinity there), by bisection.
+ */
+export function leftKappa(modes: DmftModeSet, dataSize: number, z: number): number {
+  let high = edgeKappa(modes, dataSize);
+  let trace = 0;
+  for (let i = 0; i < modes.eigenvalues.length; i++) trace += Math.abs(modes.multiplicity[i]) * modes.eigenvalues[i];
+  let low = z - 2 * trace / dataSize - Math.abs(z) - 1;
+  for (let iteration = 0; iteration < 200 && high - low > 1e-15 * Math.abs(low); iteration++) {
+    const middle = (low + high) / 2;
+    if (zOfKappa(modes, dataSize, middle) < z) low = middle;
+    else high = middle;
   }
+  return (low + high) / 2;
 }
 
 /**
@@ -358,7 +371,7 @@ export function equilibriumOf(modes: DmftModeSet, parameters: DmftParameters): D
 /** Per-abscissa node data: kappa and the one-point sums at each upper-half Talbot node. */
 interface NodeData {
   /** Which rule made the nodes (continuation follows a node only within one rule). */
-  kind: 'flow' | 'descent' | 'circle';
+  kind: 'flow' | 'descent' | 'split' | 'circle';
   /** Number of upper-half nodes. */
   count: number;
   /** Weights W_u of f = 2 Re sum_u W_u F(s_u), interleaved (re, im). */
@@ -375,7 +388,7 @@ interface NodeData {
 
 /**
  * Validates `options` and prepares the DMFT (spec §10): spectrum compression, engine kernels.
- * With learningRate, times are step counts (gradient descent, spec §9, learningRate x h_max < 1). Call dispose() when done.
+ * With learningRate, times are step counts (gradient descent, spec §9, learningRate x h_max < 2). Call dispose() when done.
  * [R] spec §5-§7: reconstruction; see the file header for the formulas.
  */
 export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions = {}): DmftProblem {
@@ -383,9 +396,22 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
   const { spectrum, parameters, described } = resolveDmftOptions('dmft', options);
   const { dataSize: P, weightDecay: gamma, temperature, labelNoise, initVariance, includeNoise, learningRate } = parameters;
   const modes = compressModes(spectrum, parameters.modelSize, P, internal);
-  checkDescent(modes, parameters);
-  const descentTalbotSteps = internal.descentTalbotSteps ?? Math.ceil(DESCENT_TALBOT_RATIO * parameters.talbotNodes);
-  const circleRadius = 10 ** (-2 / Math.max(1, Math.min(descentTalbotSteps, 64)));
+  const edge = checkDescent(modes, parameters);
+  // oscillating modes (1 - eta h < 0 for h > 1/eta): the split contour (src/dmft/descent-rule.ts) up to
+  // step count splitUpTo; beyond it the oscillating part of every coefficient, bounded by
+  // (eta h_max - 1)^n, is below e^(-SETTLED) and the single contour around the real axis suffices
+  // (the second contour's nodes would cluster near s = -2/eta, where every two-point sum is direct)
+  const forceSplit = learningRate !== undefined && internal.descentRule === 'split';
+  const split = learningRate !== undefined && (learningRate * edge > 1 || forceSplit);
+  const splitUpTo = forceSplit ? Infinity : split ? SETTLED / -Math.log(Math.min(1, learningRate * edge - 1)) : -1;
+  const singleTalbotSteps = internal.descentTalbotSteps ?? Math.ceil(DESCENT_TALBOT_RATIO * parameters.talbotNodes);
+  const splitTalbotSteps = internal.descentTalbotSteps ?? Math.ceil(DESCENT_SPLIT_RATIO * parameters.talbotNodes);
+  const descentTalbotSteps = split ? splitTalbotSteps : singleTalbotSteps;
+  const circleSteps = Math.max(1, Math.min(descentTalbotSteps, 64));
+  const circleRadius = 10 ** (-2 / circleSteps);
+  const circlePoints = Math.max(CIRCLE_NODES, 8 * Math.ceil(7 * circleSteps / 8));
+  // per-step decay of the slowest transient of descent, max |1 - eta h| over the spectrum [weightDecay, h_max]
+  const descentDecay = learningRate === undefined ? NaN : -Math.log(Math.max(Math.abs(1 - learningRate * gamma), learningRate * edge - 1));
   if (modes.eigenvalues.length * 8 * 6 > 2 ** 30) {
     checkBudget('modelSize', parameters.modelSize, modes.eigenvalues.length * 8 * 6, 'the mode arrays');
   }
@@ -427,50 +453,29 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
    *  - flow: the Talbot rule in t = x, s_u = node_u / x, W_u = c_u / x (spec §10 step 2);
    *  - descent, x = steps n >= descentTalbotSteps: the Talbot rule in w at t = eta (n + 1) with
    *    s(w) = (e^(eta w) - 1)/eta (spec §9 z-transform with z = e^(-eta w): the coefficient of z^n of
-   *    F(s(z))/(eta z) is (1/2 pi i) int F(s(w)) e^((n+1) eta w) dw; valid for eta h_max < 1);
-   *  - descent, small n: the trapezoid rule on |z| = circleRadius with CIRCLE_NODES points,
-   *    s(z) = (1 - z)/(eta z), W = z^(-n-1) / (CIRCLE_NODES eta).
+   *    F(s(z))/(eta z) is (1/2 pi i) int F(s(w)) e^((n+1) eta w) dw), split into two contours when
+   *    modes oscillate (src/dmft/descent-rule.ts);
+   *  - descent, small n: the trapezoid rule on |z| = circleRadius with circlePoints points.
    */
-  function nodesAt(x: number): { kind: 'flow' | 'descent' | 'circle'; s: Float64Array; weight: Float64Array; crossing: number } {
-    if (learningRate === undefined || x >= descentTalbotSteps) {
+  function nodesAt(x: number): { kind: NodeData['kind']; s: Float64Array; weight: Float64Array; segments: DescentSegment[] } {
+    if (learningRate === undefined) {
       const count = rule.count;
       const sv = new Float64Array(2 * count);
       const weight = new Float64Array(2 * count);
-      // descent: c_n = (1/2 pi i) int F(s(w)) e^((n + 1) eta w) dw, so the rule's time is eta (n + 1)
-      const time = learningRate === undefined ? x : learningRate * (x + 1);
       for (let j = 0; j < count; j++) {
-        weight[2 * j] = rule.coefficientRe[j] / time;
-        weight[2 * j + 1] = rule.coefficientIm[j] / time;
-        if (learningRate === undefined) {
-          sv[2 * j] = rule.nodeRe[j] / time;
-          sv[2 * j + 1] = rule.nodeIm[j] / time;
-        } else {
-          const a = learningRate * rule.nodeRe[j] / time;
-          const b = learningRate * rule.nodeIm[j] / time;
-          const half = Math.sin(b / 2);
-          sv[2 * j] = (Math.expm1(a) * Math.cos(b) - 2 * half * half) / learningRate;
-          sv[2 * j + 1] = Math.exp(a) * Math.sin(b) / learningRate;
-        }
+        weight[2 * j] = rule.coefficientRe[j] / x;
+        weight[2 * j + 1] = rule.coefficientIm[j] / x;
+        sv[2 * j] = rule.nodeRe[j] / x;
+        sv[2 * j + 1] = rule.nodeIm[j] / x;
       }
-      const crossing = learningRate === undefined ? rule.crossing / time : Math.expm1(learningRate * rule.crossing / time) / learningRate;
-      return { kind: learningRate === undefined ? 'flow' : 'descent', s: sv, weight, crossing };
+      return { kind: 'flow', s: sv, weight, segments: [{ start: 0, count, crossing: rule.crossing / x, left: false }] };
     }
-    const count = CIRCLE_NODES / 2;
-    const sv = new Float64Array(2 * count);
-    const weight = new Float64Array(2 * count);
-    for (let j = 0; j < count; j++) {
-      const theta = 2 * Math.PI * (j + 0.5) / CIRCLE_NODES;
-      // 1/z = e^(-i theta) / r
-      const ir = Math.cos(theta) / circleRadius;
-      const ii = -Math.sin(theta) / circleRadius;
-      sv[2 * j] = (ir - 1) / learningRate;
-      sv[2 * j + 1] = ii / learningRate;
-      // z^(-n-1) = r^(-n-1) e^(-i (n+1) theta)
-      const magnitude = circleRadius ** -(x + 1) / (CIRCLE_NODES * learningRate);
-      weight[2 * j] = magnitude * Math.cos((x + 1) * theta);
-      weight[2 * j + 1] = -magnitude * Math.sin((x + 1) * theta);
+    if (x > splitUpTo) {
+      if (x >= singleTalbotSteps) return descentTalbotNodes(rule, learningRate, x, false);
+    } else if (x >= splitTalbotSteps) {
+      return descentTalbotNodes(rule, learningRate, x, true);
     }
-    return { kind: 'circle', s: sv, weight, crossing: (1 / circleRadius - 1) / learningRate };
+    return circleNodes(learningRate, x, circleRadius, circlePoints);
   }
 
   /** kappa and sums at the upper-half nodes of each abscissa (ascending), by continuation. */
@@ -495,19 +500,22 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
       if (previous && previous.kind === 'circle' && data.kind === 'circle') {
         data.kappa.set(previous.kappa); // the circle's nodes do not depend on n
       } else if (!previous || previous.kind !== data.kind) {
-        // start on the real axis where the contour crosses it, walk outward node by node (spec §10 step 2)
-        let fromRe = nodes.crossing + gamma;
-        let fromIm = 0;
-        let kr = realKappa(modes, P, fromRe);
-        let ki = 0;
-        for (let j = 0; j < count; j++) {
-          continueKappa(kernels, fromRe, fromIm, kr, ki, data.z[2 * j], data.z[2 * j + 1], out, 0.25);
-          fromRe = data.z[2 * j];
-          fromIm = data.z[2 * j + 1];
-          kr = out[0];
-          ki = out[1];
-          data.kappa[2 * j] = kr;
-          data.kappa[2 * j + 1] = ki;
+        // start on the real axis where the contour crosses it, walk outward node by node (spec §10 step 2);
+        // the split rule's second contour crosses left of the spectrum (kappa below the branch point)
+        for (const segment of nodes.segments) {
+          let fromRe = segment.crossing + gamma;
+          let fromIm = 0;
+          let kr = segment.left ? leftKappa(modes, P, fromRe) : realKappa(modes, P, fromRe);
+          let ki = 0;
+          for (let j = segment.start; j < segment.start + segment.count; j++) {
+            continueKappa(kernels, fromRe, fromIm, kr, ki, data.z[2 * j], data.z[2 * j + 1], out, 0.25);
+            fromRe = data.z[2 * j];
+            fromIm = data.z[2 * j + 1];
+            kr = out[0];
+            ki = out[1];
+            data.kappa[2 * j] = kr;
+            data.kappa[2 * j + 1] = ki;
+          }
         }
       } else {
         // each node from the same node of the previous abscissa: t s (flow) or t w (descent) scales by
@@ -516,6 +524,7 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
         const substeps = Math.max(1, Math.ceil(Math.abs(Math.log(ratio)) / Math.log(1.5)));
         const time = learningRate === undefined ? previousX : learningRate * (previousX + 1);
         const secant = substeps === 1 && before !== undefined && before.kind === previous.kind;
+        const point = new Float64Array(2);
         for (let j = 0; j < count; j++) {
           let kr = previous.kappa[2 * j];
           let ki = previous.kappa[2 * j + 1];
@@ -550,11 +559,12 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
               nr = previous.s[2 * j] * factor;
               ni = previous.s[2 * j + 1] * factor;
             } else {
-              const wa = learningRate * rule.nodeRe[j] / time * factor;
-              const wb = learningRate * rule.nodeIm[j] / time * factor;
-              const half = Math.sin(wb / 2);
-              nr = (Math.expm1(wa) * Math.cos(wb) - 2 * half * half) / learningRate;
-              ni = Math.exp(wa) * Math.sin(wb) / learningRate;
+              // node j of the Talbot rule in w (split: j >= rule.count on the contour around Im eta w = pi)
+              const node = j % rule.count;
+              descentPoint(learningRate, learningRate * rule.nodeRe[node] / time * factor, learningRate * rule.nodeIm[node] / time * factor,
+                j >= rule.count, point);
+              nr = point[0];
+              ni = point[1];
             }
             continueKappa(kernels, sr + gamma, si, kr, ki, nr + gamma, ni, out);
             kr = out[0];
@@ -715,13 +725,18 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
       loss: new Float64Array(length), trainLoss: new Float64Array(length), bias: new Float64Array(length), variance: new Float64Array(length),
       varianceParts: { data: new Float64Array(length), labelNoise: new Float64Array(length), thermal: new Float64Array(length), initialisation: new Float64Array(length) },
     };
+    // every eigenvalue of H is >= weightDecay: past weightDecay t = SETTLED (descent: past SETTLED / descentDecay
+    // steps, which includes the oscillating modes' |1 - eta h|^n) the transients are below e^(-SETTLED)
+    // relative and the curves equal their equilibrium (avoids the cancellation of gamma^2 (Phi_2(2t) - 2 Phi_2(t))
+    // ~ gamma^2 t at huge gamma t, spec §10 pitfalls)
+    const settled = (t: number) => t === Infinity || (gamma > 0 && (learningRate === undefined ? gamma * t : descentDecay * t) > SETTLED);
     const finite = new Set<number>();
     for (let j = 0; j < length; j++) {
       const t = times[j];
       if (!(t >= 0) || (learningRate !== undefined && t !== Infinity && !Number.isInteger(t))) {
         throw new ParameterError('times', t, learningRate === undefined ? 'numbers >= 0 (Infinity allowed)' : 'step counts: integers >= 0 (Infinity allowed)');
       }
-      if (t > 0 && !(t === Infinity || (gamma > 0 && gamma * (learningRate ?? 1) * t > SETTLED))) {
+      if (t > 0 && !settled(t)) {
         finite.add(t);
         finite.add(2 * t);
       }
@@ -732,12 +747,8 @@ export function prepareDmft(options: DmftOptions, internal: DmftInternalOptions 
       abscissae.length + length);
     const nodes = solveNodes(abscissae, monitor);
     const index = new Map<number, number>(abscissae.map((x, a) => [x, a]));
-    const coefficients = new Float64Array(2 * Math.max(rule.count, CIRCLE_NODES / 2));
+    const coefficients = new Float64Array(2 * Math.max(2 * rule.count, circlePoints / 2));
     const offset = includeNoise ? labelNoise : 0;
-    // every eigenvalue of H is >= weightDecay: past weightDecay t = SETTLED the transients are below
-    // e^(-SETTLED) relative and the curves equal their equilibrium (avoids the cancellation of
-    // gamma^2 (Phi_2(2t) - 2 Phi_2(t)) ~ gamma^2 t at huge gamma t, spec §10 pitfalls)
-    const settled = (t: number) => t === Infinity || (gamma > 0 && gamma * (learningRate ?? 1) * t > SETTLED);
     const equilibrium = times.some(settled) ? equilibriumOf(modes, parameters) : undefined;
     for (let j = 0; j < length; j++) {
       const t = times[j];
