@@ -75,3 +75,4 @@ export { computeOptimalFrontier } from './feature-learning/frontier.js';
 export type { ComputeOptimalFrontierOptions, ComputeOptimalFrontierResult } from './feature-learning/frontier.js';
 export { envelopeChart } from './plot/envelope.js';
 export type { NodeSummary } from './feature-learning/mode-nodes.js';
+export type { TrainingNoiseOptions } from './dmft/training-options.js';

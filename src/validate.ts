@@ -43,6 +43,12 @@ function inRange(value: unknown, range: NumberRange): boolean {
   return true;
 }
 
+/** Like `checkNumber` for an option that must be given: absent, the error says "(required)". */
+export function requiredNumber(parameter: string, value: unknown, range: NumberRange = {}): number {
+  if (value === undefined) throw new ParameterError(parameter, undefined, `${describeRange(range)} (required)`);
+  return checkNumber(parameter, value, range);
+}
+
 /** Like `checkNumber`, returning `fallback` when the option is absent. */
 export function optionalNumber(parameter: string, value: unknown, fallback: number, range: NumberRange = {}): number {
   return value === undefined ? fallback : checkNumber(parameter, value, range);

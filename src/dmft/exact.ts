@@ -8,14 +8,15 @@ import { resolveEngine } from '../engine/registry.js';
 import type { EngineChoice, EngineName } from '../engine/types.js';
 import { ParameterError } from '../errors.js';
 import { attachSerialisers } from '../result.js';
-import { MAX_EXPLICIT_MODES, MAX_SCALE, resolveSpectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
+import { MAX_EXPLICIT_MODES, resolveSpectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
-import { checkNumber, checkOptions, optionalBoolean, optionalNumber } from '../validate.js';
+import { checkNumber, checkOptions, optionalNumber } from '../validate.js';
 import { drawFeatures, seedSpectrum } from './exact-data.js';
 import { seedTerms, type SeedTerms, type TermParameters } from './exact-terms.js';
+import { checkTrainingNoise, type TrainingNoiseOptions } from './training-options.js';
 
 /** Options of exactFiniteSize(). */
-export interface ExactFiniteSizeOptions extends Omit<SpectrumOptions, 'headModes'>, RunControl {
+export interface ExactFiniteSizeOptions extends Omit<SpectrumOptions, 'headModes'>, TrainingNoiseOptions, RunControl {
   /** P, the number of training samples (integer >= 1). */
   dataSize: number;
   /**
@@ -24,14 +25,6 @@ export interface ExactFiniteSizeOptions extends Omit<SpectrumOptions, 'headModes
    * in training and adds a constant to the test loss (spec §2, "Optional extension").
    */
   modelSize?: number;
-  /** Ridge coefficient of the mean-loss objective, gamma_m = gamma/P (default 0). */
-  weightDecay?: number;
-  /** Langevin temperature T_m = T/P of dw = -grad dt + sqrt(2 T_m) dB (default 0). */
-  temperature?: number;
-  /** sigma^2, label-noise variance (default 0). */
-  labelNoise?: number;
-  /** sigma_0^2: w(0) ~ N(0, sigma_0^2 I) (default 0). */
-  initVariance?: number;
   /** eta_m: gradient descent with this learning rate instead of gradient flow; times are then steps. */
   learningRate?: number;
   /** Times t_m (flow) or step counts (descent); default log-spaced 1..10^4, 41 points. */
@@ -40,8 +33,6 @@ export interface ExactFiniteSizeOptions extends Omit<SpectrumOptions, 'headModes
   seeds?: number;
   /** Seed of the first data set; data set s uses seed + s (default 1). */
   seed?: number;
-  /** Report L + labelNoise instead of the excess loss (default false). */
-  includeNoise?: boolean;
   /** Engine of the eigensolver: 'auto' (default), 'wasm-simd', 'wasm' or 'js' (identical bits). */
   engine?: EngineChoice;
 }
@@ -207,15 +198,11 @@ function setup(options: ExactFiniteSizeOptions): ExactSetup {
     throw new ParameterError(modelSize <= dataSize ? 'modelSize' : 'dataSize', modelSize <= dataSize ? modelSize : dataSize,
       `a value keeping min(modelSize, dataSize) <= ${MAX_EXACT_RANK}`, `the dense eigenproblem is min(N, P) = ${rank} wide`);
   }
-  const weightDecay = optionalNumber('weightDecay', given.weightDecay, 0, { minimum: 0, maximum: MAX_SCALE });
-  const temperature = optionalNumber('temperature', given.temperature, 0, { minimum: 0, maximum: MAX_SCALE });
-  const labelNoise = optionalNumber('labelNoise', given.labelNoise, 0, { minimum: 0, maximum: MAX_SCALE });
-  const initVariance = optionalNumber('initVariance', given.initVariance, 0, { minimum: 0, maximum: MAX_SCALE });
   const learningRate = given.learningRate === undefined ? undefined
     : checkNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
   const seeds = optionalNumber('seeds', given.seeds, 20, { minimum: 1, integer: true, maximum: 1e6 });
   const seed = optionalNumber('seed', given.seed, 1, { minimum: 0, integer: true, maximum: 2 ** 52 });
-  const includeNoise = optionalBoolean('includeNoise', given.includeNoise, false);
+  const { weightDecay, temperature, labelNoise, initVariance, includeNoise } = checkTrainingNoise(given);
   const times = timeGrid(given.times === undefined ? DEFAULT_TIMES : given.times, { steps: learningRate !== undefined });
 
   // refuse before allocating: features twice, basis and its scaled copies, r x r matrices, per-time sums

@@ -8,25 +8,16 @@ import { attachSerialisers } from '../result.js';
 import { modeSet } from '../spectrum/modes.js';
 import { MAX_SCALE, resolveSpectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
-import { checkNumber, checkOptions, optionalBoolean, optionalNumber } from '../validate.js';
+import { checkNumber, checkOptions, optionalNumber } from '../validate.js';
 import type { EarlyStoppingPoint } from './early-stopping.js';
+import { checkTrainingNoise, type TrainingNoiseOptions } from './training-options.js';
 
 /** Options of ouLimit(). */
-export interface OuLimitOptions extends SpectrumOptions, RunControl {
+export interface OuLimitOptions extends SpectrumOptions, TrainingNoiseOptions, RunControl {
   /** P, the number of training samples (a number > 0; only the label-noise variance depends on it). */
   dataSize: number;
-  /** Ridge coefficient of the mean-loss objective, gamma_m = gamma/P (default 0). */
-  weightDecay?: number;
-  /** Langevin temperature T_m = T/P (default 0). */
-  temperature?: number;
-  /** sigma^2, label-noise variance (default 0). */
-  labelNoise?: number;
-  /** sigma_0^2: w(0) ~ N(0, sigma_0^2 I) (default 0). */
-  initVariance?: number;
   /** Times t_m (default log-spaced 1..10^4, 41 points). */
   times?: TimeGrid;
-  /** Report L + labelNoise instead of the excess loss (default false). */
-  includeNoise?: boolean;
   /**
    * Interval [from, to] searched for the optimal stopping time (default: from the first positive
    * time of the grid to its last). `earlyStopping` is null when dL/dt does not change sign from
@@ -173,11 +164,7 @@ export function ouLimit(options: OuLimitOptions): OuLimitResult {
   const given = checkOptions('ouLimit', options, KEYS) as unknown as OuLimitOptions;
   const spectrum = resolveSpectrum(given);
   const dataSize = checkNumber('dataSize', given.dataSize, { minimum: 0, exclusiveMinimum: true, maximum: MAX_SCALE });
-  const weightDecay = optionalNumber('weightDecay', given.weightDecay, 0, { minimum: 0, maximum: MAX_SCALE });
-  const temperature = optionalNumber('temperature', given.temperature, 0, { minimum: 0, maximum: MAX_SCALE });
-  const labelNoise = optionalNumber('labelNoise', given.labelNoise, 0, { minimum: 0, maximum: MAX_SCALE });
-  const initVariance = optionalNumber('initVariance', given.initVariance, 0, { minimum: 0, maximum: MAX_SCALE });
-  const includeNoise = optionalBoolean('includeNoise', given.includeNoise, false);
+  const { weightDecay, temperature, labelNoise, initVariance, includeNoise } = checkTrainingNoise(given);
   const times = timeGrid(given.times === undefined ? DEFAULT_TIMES : given.times);
   const positive = times.filter((t) => t > 0);
   let range: [number, number] | undefined;

@@ -24,15 +24,16 @@ import { dmftKernels, NODE_SUMS, type DmftModeKernels } from '../engine/dmft-ker
 import { resolveEngine } from '../engine/registry.js';
 import type { EngineChoice, EngineName } from '../engine/types.js';
 import { ParameterError } from '../errors.js';
-import { MAX_SCALE, resolveSpectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
+import { resolveSpectrum, type SpectrumOptions } from '../spectrum/spectrum.js';
 import type { TimeGrid } from '../time-grid.js';
 import { checkNumber, checkOptions, optionalBoolean, optionalNumber } from '../validate.js';
 import { compressModes, continueKappa, realKappa, staticKappa, type CompressionOptions, type DmftModeSet } from './kappa.js';
 import { circleNodes, descentPoint, descentTalbotNodes, type DescentSegment } from './descent-rule.js';
 import { productRule, talbotRule } from './talbot.js';
+import { checkTrainingNoise, type TrainingNoiseOptions } from './training-options.js';
 
 /** Options of dmft() and prepareDmft() (package units, CONVENTIONS.md). */
-export interface DmftOptions extends Omit<SpectrumOptions, 'headModes'>, RunControl {
+export interface DmftOptions extends Omit<SpectrumOptions, 'headModes'>, TrainingNoiseOptions, RunControl {
   /** P, the number of training samples (integer >= 1). */
   dataSize: number;
   /**
@@ -41,14 +42,6 @@ export interface DmftOptions extends Omit<SpectrumOptions, 'headModes'>, RunCont
    * constant in the test loss.
    */
   modelSize?: number;
-  /** Ridge of the mean-loss objective, weightDecay = gamma / P (default 0). */
-  weightDecay?: number;
-  /** Langevin temperature T_m = T / P (default 0). */
-  temperature?: number;
-  /** sigma^2, label-noise variance (default 0). */
-  labelNoise?: number;
-  /** sigma_0^2: w(0) ~ N(0, sigma_0^2 I) (default 0). */
-  initVariance?: number;
   /**
    * Gradient descent with this learning rate (times are then step counts; spec §9 z-transform;
    * Langevin noise sqrt(2 learningRate temperature) per step, the unadjusted Langevin algorithm):
@@ -58,8 +51,6 @@ export interface DmftOptions extends Omit<SpectrumOptions, 'headModes'>, RunCont
   learningRate?: number;
   /** Times t_m (default log-spaced 1..10^4, 41 points); used by dmft(), ignored by prepareDmft(). */
   times?: TimeGrid;
-  /** Report loss + labelNoise instead of the excess loss (default false). */
-  includeNoise?: boolean;
   /**
    * M_T, nodes of the Talbot contour (even, 8..64, default 48; spec §10 step 2). Round-off of the
    * rule grows like e^(0.17 M_T) x 1e-16 in 1-D and e^(0.34 M_T) x 1e-16 for the 2-D product rule
@@ -184,11 +175,7 @@ export function resolveDmftOptions(functionName: string, options: DmftOptions, k
   const modeCount = spectrum.kind === 'custom' ? spectrum.eigenvalues.length : spectrum.modes;
   const modelSize = optionalNumber('modelSize', given.modelSize, modeCount,
     { minimum: 1, integer: true, maximum: modeCount, allowInfinity: modeCount === Infinity });
-  const weightDecay = optionalNumber('weightDecay', given.weightDecay, 0, { minimum: 0, maximum: MAX_SCALE });
-  const temperature = optionalNumber('temperature', given.temperature, 0, { minimum: 0, maximum: MAX_SCALE });
-  const labelNoise = optionalNumber('labelNoise', given.labelNoise, 0, { minimum: 0, maximum: MAX_SCALE });
-  const initVariance = optionalNumber('initVariance', given.initVariance, 0, { minimum: 0, maximum: MAX_SCALE });
-  const includeNoise = optionalBoolean('includeNoise', given.includeNoise, false);
+  const { weightDecay, temperature, labelNoise, initVariance, includeNoise } = checkTrainingNoise(given);
   const talbotNodes = optionalNumber('talbotNodes', given.talbotNodes, 48, { minimum: 8, maximum: 64, integer: true });
   if (talbotNodes % 2 !== 0) throw new ParameterError('talbotNodes', talbotNodes, 'an even integer from 8 to 64');
   const learningRate = given.learningRate === undefined ? undefined

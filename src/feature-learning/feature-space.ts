@@ -17,7 +17,7 @@ import { Random } from '../random.js';
 import { attachSerialisers } from '../result.js';
 import { powerLaw, resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
-import { checkNumber, checkOptions, optionalNumber } from '../validate.js';
+import { checkNumber, checkOptions, optionalNumber, requiredNumber } from '../validate.js';
 
 /** Options of featureSpaceDynamics(). */
 export interface FeatureSpaceOptions extends Omit<SpectrumOptions, 'headModes'>, RunControl {
@@ -122,8 +122,7 @@ export function featureSpaceDynamics(options: FeatureSpaceOptions): FeatureSpace
     throw new ParameterError('modes', spectrum.modes, `an integer from 1 to ${MAX_MODES}`, 'the projection A0 (N x M) is drawn explicitly');
   }
   const m = spectrum.kind === 'custom' ? spectrum.eigenvalues.length : spectrum.modes;
-  if (given.modelSize === undefined) throw new ParameterError('modelSize', undefined, `an integer from 1 to ${MAX_FEATURE_SPACE_SIZE} (required)`);
-  const n = checkNumber('modelSize', given.modelSize, { minimum: 1, maximum: MAX_FEATURE_SPACE_SIZE, integer: true });
+  const n = requiredNumber('modelSize', given.modelSize, { minimum: 1, maximum: MAX_FEATURE_SPACE_SIZE, integer: true });
   if (!(n < m)) throw new ParameterError('modelSize', n, `an integer below the number of modes (${m})`, 'with N >= M the features span every mode and the model has no bottleneck');
   const featureLearning = optionalNumber('featureLearning', given.featureLearning, 0, { minimum: 0, maximum: 1e6 });
   const discrete = given.learningRate !== undefined;

@@ -11,7 +11,7 @@ import { ParameterError } from '../errors.js';
 import { attachSerialisers } from '../result.js';
 import { resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
-import { checkNumber, checkOptions } from '../validate.js';
+import { checkOptions, requiredNumber } from '../validate.js';
 import { featureNodes, nodeSummary, spectrumParameters, type NodeSummary } from './mode-nodes.js';
 
 /** Options of lazyFeatureDmft(). */
@@ -100,12 +100,9 @@ export function lazyFeatureDmft(options: LazyFeatureDmftOptions): LazyFeatureDmf
   checkOptions('lazyFeatureDmft', options, KEYS);
   const given = options;
   const spectrum = resolveSpectrum(given);
-  if (given.modelSize === undefined) throw new ParameterError('modelSize', undefined, 'an integer >= 1 or Infinity (required)');
-  const modelSize = checkNumber('modelSize', given.modelSize, { minimum: 1, integer: true, allowInfinity: true });
-  if (given.learningRate === undefined) throw new ParameterError('learningRate', undefined, 'a finite number > 0 (required)');
-  const learningRate = checkNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
-  if (given.batchSize === undefined) throw new ParameterError('batchSize', undefined, 'an integer >= 1 or Infinity (required)');
-  const batchSize = checkNumber('batchSize', given.batchSize, { minimum: 1, integer: true, allowInfinity: true });
+  const modelSize = requiredNumber('modelSize', given.modelSize, { minimum: 1, integer: true, allowInfinity: true });
+  const learningRate = requiredNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
+  const batchSize = requiredNumber('batchSize', given.batchSize, { minimum: 1, integer: true, allowInfinity: true });
   if (given.times === undefined) throw new ParameterError('times', undefined, 'step counts (an array, a grid spec or a string; required)');
   const steps = timeGrid(given.times, { steps: true });
   const engine = resolveEngine(given.engine);

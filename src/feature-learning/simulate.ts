@@ -14,7 +14,7 @@ import type { EngineChoice, EngineName } from '../engine/types.js';
 import { attachSerialisers } from '../result.js';
 import { powerLaw, resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
-import { checkNumber, checkOptions, optionalNumber } from '../validate.js';
+import { checkNumber, checkOptions, optionalNumber, requiredNumber } from '../validate.js';
 import { Random } from '../random.js';
 
 /** Options of simulateFeatureLearning(). */
@@ -133,10 +133,8 @@ export function simulateFeatureLearning(options: FeatureLearningSimulationOption
       'the simulator stores the N x M projection explicitly');
   }
   const m = spectrum.kind === 'custom' ? spectrum.eigenvalues.length : spectrum.modes;
-  if (given.modelSize === undefined) throw new ParameterError('modelSize', undefined, `an integer from 1 to ${MAX_MODEL_SIZE} (required)`);
-  const n = checkNumber('modelSize', given.modelSize, { minimum: 1, maximum: MAX_MODEL_SIZE, integer: true });
-  if (given.learningRate === undefined) throw new ParameterError('learningRate', undefined, 'a finite number > 0 (required)');
-  const learningRate = checkNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
+  const n = requiredNumber('modelSize', given.modelSize, { minimum: 1, maximum: MAX_MODEL_SIZE, integer: true });
+  const learningRate = requiredNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
   const featureLearning = optionalNumber('featureLearning', given.featureLearning, 0, { minimum: 0, maximum: 1e6 });
   const dataSize = optionalNumber('dataSize', given.dataSize, Infinity, { minimum: 1, integer: true, allowInfinity: true, maximum: 2 ** 24 });
   const reuse = dataSize !== Infinity;

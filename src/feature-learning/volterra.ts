@@ -10,7 +10,7 @@ import { sgdStability } from '../lazy/sgd.js';
 import { attachSerialisers } from '../result.js';
 import { resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
-import { checkChoice, checkNumber, checkOptions } from '../validate.js';
+import { checkChoice, checkOptions, requiredNumber } from '../validate.js';
 import { featureNodes, nodeSummary, spectrumParameters, type NodeSummary } from './mode-nodes.js';
 
 /** How the convolution of the Volterra equation is evaluated. */
@@ -84,10 +84,8 @@ export function volterraSgd(options: VolterraSgdOptions): VolterraSgdResult {
   checkOptions('volterraSgd', options, KEYS);
   const given = options;
   const spectrum = resolveSpectrum(given);
-  if (given.learningRate === undefined) throw new ParameterError('learningRate', undefined, 'a finite number > 0 (required)');
-  const learningRate = checkNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
-  if (given.batchSize === undefined) throw new ParameterError('batchSize', undefined, 'an integer >= 1 or Infinity (required)');
-  const batchSize = checkNumber('batchSize', given.batchSize, { minimum: 1, integer: true, allowInfinity: true });
+  const learningRate = requiredNumber('learningRate', given.learningRate, { minimum: 0, exclusiveMinimum: true });
+  const batchSize = requiredNumber('batchSize', given.batchSize, { minimum: 1, integer: true, allowInfinity: true });
   if (given.times === undefined) throw new ParameterError('times', undefined, 'step counts (an array, a grid spec or a string; required)');
   const steps = timeGrid(given.times, { steps: true });
   const method = given.method === undefined ? 'recursion' : checkChoice('method', given.method, ['recursion', 'convolution'] as const);
