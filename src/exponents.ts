@@ -31,6 +31,15 @@ export function localExponents(times: ArrayLike<number>, values: ArrayLike<numbe
   return out;
 }
 
+/**
+ * Local exponent -d ln L / d ln n of a curve in steps, by the central difference
+ * -n (L(n+1) - L(n-1)) / (2 L(n)) from the losses at n - 1, n and n + 1 (0 at n = 0 and where L = 0).
+ * @example stepExponent(10, 0.11, 0.1, 0.09) // 0.1 * 10 / 0.2 = 1
+ */
+export function stepExponent(step: number, before: number, value: number, after: number): number {
+  return step === 0 || value === 0 ? 0 : -step * (after - before) / (2 * value);
+}
+
 /** A fitted power law y = prefactor * t^-exponent. */
 export interface PowerLawFit {
   exponent: number;

@@ -3,6 +3,7 @@
 // exactly from exact data (standard error ~0) and gives sensible standard errors on noisy data.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random, fitPowerLaw, initEngines, lazy, localExponents, timeGrid } from './helpers.js';
+import { stepExponent } from '../src/exponents.js';
 
 beforeAll(initEngines);
 
@@ -140,5 +141,14 @@ describe('fitPowerLaw', () => {
       const fit = fitPowerLaw(result.times, result.loss);
       expect(Math.abs(fit.exponent - beta), `alpha ${alpha} beta ${beta}`).toBeLessThan(2e-3);
     }
+  });
+});
+
+describe('stepExponent', () => {
+  it('is the central difference -n (L(n+1) - L(n-1)) / (2 L(n)): 100/99 for L = 1/n at n = 10; 0 at n = 0 and L = 0', () => {
+    // exact: -10 (1/11 - 1/9) / (2/10) = (2/99) 50 = 100/99 (the true exponent is 1; the difference is O(1/n^2))
+    expect(stepExponent(10, 1 / 9, 1 / 10, 1 / 11)).toBeCloseTo(100 / 99, 14);
+    expect(stepExponent(0, 1, 1, 0.5)).toBe(0);
+    expect(stepExponent(5, 1, 0, 0.5)).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { lazyTtiKernels } from '../engine/lazy-tti-kernels.js';
 import { resolveEngine } from '../engine/registry.js';
 import type { EngineChoice, EngineName } from '../engine/types.js';
 import { ParameterError } from '../errors.js';
+import { stepExponent } from '../exponents.js';
 import { attachSerialisers } from '../result.js';
 import { resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
 import { timeGrid, type TimeGrid } from '../time-grid.js';
@@ -196,7 +197,7 @@ export function lazyFeatureDmft(options: LazyFeatureDmftOptions): LazyFeatureDmf
     const t = steps[j];
     loss[j] = lossSeries[t];
     meanOverlap[j] = overlap[t];
-    localExponent[j] = t === 0 || loss[j] === 0 ? 0 : -t * (lossSeries[t + 1] - lossSeries[t - 1]) / (2 * loss[j]);
+    localExponent[j] = t === 0 ? 0 : stepExponent(t, lossSeries[t - 1], loss[j], lossSeries[t + 1]);
   }
 
   const result: LazyFeatureDmftResult = {

@@ -6,6 +6,7 @@
 import { checkBudget } from '../budget.js';
 import { CONTROL_KEYS, Monitor, type RunControl } from '../control.js';
 import { ParameterError } from '../errors.js';
+import { stepExponent } from '../exponents.js';
 import { sgdStability } from '../lazy/sgd.js';
 import { attachSerialisers } from '../result.js';
 import { resolveSpectrum, SPECTRUM_KEYS, type SpectrumOptions } from '../spectrum/spectrum.js';
@@ -182,7 +183,7 @@ export function volterraSgd(options: VolterraSgdOptions): VolterraSgdResult {
   for (let j = 0; j < steps.length; j++) {
     const t = steps[j];
     loss[j] = record.get(t) as number;
-    localExponent[j] = t === 0 || loss[j] === 0 ? 0 : -t * ((record.get(t + 1) as number) - (record.get(t - 1) as number)) / (2 * loss[j]);
+    localExponent[j] = t === 0 ? 0 : stepExponent(t, record.get(t - 1) as number, loss[j], record.get(t + 1) as number);
     let f = 0;
     let k = 0;
     for (let b = 0; b < count; b++) {

@@ -3,6 +3,7 @@
 // requested steps (and at their neighbours, for the central-difference local exponent).
 import type { Monitor } from '../control.js';
 import type { Engine } from '../engine/types.js';
+import { stepExponent } from '../exponents.js';
 import type { ModeSet } from '../spectrum/modes.js';
 
 /** SGD hyper-parameters. */
@@ -75,7 +76,7 @@ export function runSgd(
       loss[j] = advanceTo(n);
       if (errors) run.readEnergy(errors.subarray(j * count, (j + 1) * count));
       const after = advanceTo(n + 1);
-      localExponent[j] = n === 0 || loss[j] === 0 ? 0 : -n * (after - before) / (2 * loss[j]);
+      localExponent[j] = stepExponent(n, before, loss[j], after);
     }
     monitor.step(current * count);
   } finally {

@@ -1,12 +1,16 @@
 // `scaling-dynamics random-features` and `compute-optimal --model-sizes` (src/cli/random-features-command.ts),
-// tested through the commands' run() on parsed arguments (the built dist/cli.js is not needed):
+// tested through the commands' run() on parsed arguments, plus one end-to-end run of the built dist/cli.js:
 // the paper's central claim (rich hard-task exponent 2 beta/(1 + beta) beside lazy beta, spec F13),
 // Infinity in lists and times, the numerical frontier beside Table 1, plots and errors.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseArguments } from '../../src/cli/arguments.js';
 import { commands } from '../../src/cli/commands.js';
 import { runRandomFeatures } from '../../src/cli/random-features-command.js';
 import { lineChart } from '../../src/plot/svg.js';
+import { cli } from '../cli-runner.js';
 import { initEngines, modelBottleneck, ParameterError } from '../helpers.js';
 
 beforeAll(initEngines);
@@ -75,10 +79,6 @@ describe('scaling-dynamics compute-optimal --model-sizes', () => {
 // prints the table and then the fitted exponents, and writes the plot.
 describe('dist/cli.js random-features', () => {
   it('prints the loss table and the fitted exponents (lazy beta, rich ~ 2 beta/(1 + beta)) and writes the SVG', async () => {
-    const { cli } = await import('../cli-runner.js');
-    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const folder = mkdtempSync(join(tmpdir(), 'random-features-'));
     try {
       const svg = join(folder, 'plot.svg');
